@@ -1,0 +1,92 @@
+# sp: enrich a Spotify listening history into a local SQLite store.
+# See README.md.  Targets: all deps check check-asan lint install uninstall
+# clean demo bench.
+
+CFLAGS ?= -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
+override CFLAGS += -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes \
+	-Wmissing-prototypes -Wshadow
+override CPPFLAGS += -Ilib -D_GNU_SOURCE -DJSMN_STRICT
+LDLIBS = -lcurl -lsqlite3 -lmicrohttpd -lm
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BUILD ?= .
+
+# Debian packages sp needs to build, test and run its demo.
+DEPS = gcc make libcurl4-openssl-dev libjsmn-dev libsqlite3-dev \
+	libmicrohttpd-dev pkg-config bats bats-assert bats-support mandoc \
+	sqlite3 jq
+
+PROGS = $(patsubst bin/%.c,%,$(wildcard bin/sp-*.c))
+BIN = $(addprefix $(BUILD)/bin/,$(PROGS))
+LIBSRC = $(wildcard lib/*.c)
+LIBOBJ = $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(LIBSRC))
+MAN1 = $(wildcard man/*.1)
+MAN5 = $(wildcard man/*.5)
+MAN7 = $(wildcard man/*.7)
+
+.PHONY: all build deps check check-asan test lint install uninstall clean \
+	demo bench
+
+all: deps
+	@$(MAKE) --no-print-directory build
+
+build: $(BIN)
+
+$(BUILD)/lib/%.o: lib/%.c lib/*.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libsp.a: $(LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(BUILD)/bin/sp-%: bin/sp-%.c $(BUILD)/libsp.a lib/*.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsp.a $(LDLIBS)
+
+# Installs whatever is missing, with apt-get (as root, or through sudo).
+# Does nothing when everything is there.  SP_NODEPS=1 skips it.
+deps:
+	@sh tests/deps.sh $(DEPS)
+
+check: all
+	@sh tests/run
+
+check-asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+	    CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
+	    LDFLAGS='-fsanitize=address,undefined' build
+	@SP_BIN=$(CURDIR)/build-asan/bin \
+	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/run
+
+test: check
+
+lint:
+	-scan-build $(MAKE) clean build
+	-clang-tidy lib/*.c bin/*.c -- $(CPPFLAGS) -std=c11
+
+demo: all
+	@sh examples/demo.sh
+
+bench: all
+	@sh bench/run
+
+install: build
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	install -m0755 $(BIN) $(DESTDIR)$(BINDIR)
+	install -m0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	$(if $(MAN5),install -m0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5)
+	$(if $(MAN7),install -m0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7)
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGS))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MAN7)))
+
+clean:
+	rm -f $(BIN) $(LIBOBJ) $(BUILD)/libsp.a
+	rm -rf build-asan

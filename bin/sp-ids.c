@@ -1,0 +1,210 @@
+/*
+ * sp-ids: print the ids that need fetching, most listened first, as
+ * {"type":KIND,"id":ID} records for sp-fetch.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "sp.h"
+#include "sp_err.h"
+#include "sp_id.h"
+#include "sp_jsonw.h"
+#include "sp_store.h"
+
+static const struct option longopts[] = {
+	{ "all",	no_argument,		NULL,	'a' },
+	{ "db",		required_argument,	NULL,	'd' },
+	{ "help",	no_argument,		NULL,	'h' },
+	{ "limit",	required_argument,	NULL,	'l' },
+	{ "missing",	no_argument,		NULL,	'm' },
+	{ "older-than",	required_argument,	NULL,	'o' },
+	{ "quiet",	no_argument,		NULL,	'q' },
+	{ "version",	no_argument,		NULL,	'V' },
+	{ NULL,		0,			NULL,	0 }
+};
+
+static int all;
+static const char *dbpath;
+static long long limit = -1;
+static int missing;
+static long long olderthan = -1;
+static int quiet;
+
+/*
+ * One query per kind: the rows to fetch, ordered by listening time.
+ * ?1 all, ?2 missing too, ?3 enriched before this time too, ?4 limit.
+ */
+static const char *const sql[] = {
+	[SP_KIND_TRACK] =
+	    "SELECT t.id FROM tracks t"
+	    " LEFT JOIN plays p ON p.track_id = t.id"
+	    " WHERE ?1 OR t.status IS NULL"
+	    " OR (?2 AND t.status = 'not_found')"
+	    " OR (t.status = 'ok' AND t.fetched_at < ?3)"
+	    " GROUP BY t.id"
+	    " ORDER BY coalesce(sum(p.ms_played), 0) DESC, t.id LIMIT ?4",
+	[SP_KIND_ALBUM] =
+	    "SELECT al.id FROM albums al"
+	    " LEFT JOIN tracks t ON t.album_id = al.id"
+	    " LEFT JOIN plays p ON p.track_id = t.id"
+	    " WHERE ?1 OR al.status IS NULL"
+	    " OR (?2 AND al.status = 'not_found')"
+	    " OR (al.status = 'ok' AND al.fetched_at < ?3)"
+	    " GROUP BY al.id"
+	    " ORDER BY coalesce(sum(p.ms_played), 0) DESC, al.id LIMIT ?4",
+	[SP_KIND_ARTIST] =
+	    "SELECT a.id FROM artists a"
+	    " LEFT JOIN track_artists ta ON ta.artist_id = a.id"
+	    " LEFT JOIN plays p ON p.track_id = ta.track_id"
+	    " WHERE ?1 OR a.status IS NULL"
+	    " OR (?2 AND a.status = 'not_found')"
+	    " OR (a.status = 'ok' AND a.fetched_at < ?3)"
+	    " GROUP BY a.id"
+	    " ORDER BY coalesce(sum(p.ms_played), 0) DESC, a.id LIMIT ?4",
+};
+
+_Noreturn static void
+usage(FILE *f, int status)
+{
+	fprintf(f,
+	    "usage: sp-ids [-hqV] [--all] [--missing] [--older-than days] "
+	    "[--limit n]\n"
+	    "              [-d file] tracks | albums | artists\n"
+	    "  --all              every row, enriched or not\n"
+	    "  -d, --db file      the database (default $SP_DB, else "
+	    "~/.local/share/sp/sp.db)\n"
+	    "  -h, --help         print this help and exit\n"
+	    "  --limit n          print at most n ids\n"
+	    "  --missing          also the ids Spotify said do not exist\n"
+	    "  --older-than days  also the rows enriched more than days "
+	    "days ago\n"
+	    "  -q, --quiet        no count on stderr\n"
+	    "  -V, --version      print the version and exit\n");
+	exit(status);
+}
+
+static long long
+number(const char *opt, const char *s, long long max)
+{
+	const char *errstr;
+	long long v;
+
+	v = sp_parse_long(s, 0, max, &errstr);
+	if (errstr != NULL) {
+		sp_warnx_at(NULL, "%s is %s: %s", opt, errstr, s);
+		usage(stderr, SP_USAGE);
+	}
+	return v;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sp_store *store = NULL;
+	struct sp_jsonw *w;
+	sqlite3_stmt *st;
+	enum sp_kind kind;
+	unsigned long long n = 0;
+	char *path, *msg, cutoff[SP_TS_LEN + 1], num[32];
+	const char *id;
+	int c, rc, status = SP_OK;
+
+	while ((c = getopt_long(argc, argv, "d:hqV", longopts, NULL)) != -1)
+		switch (c) {
+		case 'a':
+			all = 1;
+			break;
+		case 'd':
+			dbpath = optarg;
+			break;
+		case 'h':
+			usage(stdout, SP_OK);
+		case 'l':
+			limit = number("--limit", optarg, 1000000000);
+			break;
+		case 'm':
+			missing = 1;
+			break;
+		case 'o':
+			olderthan = number("--older-than", optarg, 36500);
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'V':
+			printf("sp-ids %s\n", SP_VERSION);
+			return SP_OK;
+		default:
+			usage(stderr, SP_USAGE);
+		}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		usage(stderr, SP_USAGE);
+	if ((kind = sp_kind_parse(argv[0], strlen(argv[0]))) == SP_KIND_NONE) {
+		sp_warnx_at(NULL, "not tracks, albums or artists: %s", argv[0]);
+		usage(stderr, SP_USAGE);
+	}
+
+	if ((path = sp_store_path(dbpath)) == NULL) {
+		sp_warnx_at(NULL, "no database: set SP_DB or HOME, or use -d");
+		return SP_FATAL_DB;
+	}
+	status = sp_store_open(path, SP_STORE_EXISTING, &store, &msg);
+	free(path);
+	if (status != SP_OK) {
+		sp_warnx_at(NULL, "%s", msg ? msg : "out of memory");
+		free(msg);
+		return status;
+	}
+	if ((w = sp_jsonw_new()) == NULL) {
+		sp_warnx_at(NULL, "out of memory");
+		sp_store_close(store);
+		return SP_FATAL_IO;
+	}
+	if (sp_store_prepare(store, &sql[kind], 1, &st) != 0) {
+		sp_warnx_at(NULL, "%s", sp_store_errmsg(store));
+		status = SP_FATAL_DB;
+		goto out;
+	}
+	/* No cutoff: an empty string sorts before every timestamp. */
+	if (olderthan >= 0)
+		sp_ts_format(sp_now() - (time_t)olderthan * 86400, cutoff);
+	else
+		cutoff[0] = '\0';
+	sqlite3_bind_int(st, 1, all);
+	sqlite3_bind_int(st, 2, missing);
+	sqlite3_bind_text(st, 3, cutoff, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = (const char *)sqlite3_column_text(st, 0);
+		sp_jsonw_obj(w);
+		sp_jsonw_key(w, "type");
+		sp_jsonw_strz(w, sp_kind_name(kind));
+		sp_jsonw_key(w, "id");
+		sp_jsonw_strz(w, id);
+		sp_jsonw_end(w);
+		if (sp_jsonw_write(w, stdout) != 0)
+			break;
+		n++;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sp_warnx_at(NULL, "database: %s",
+		    sqlite3_errmsg(sp_store_db(store)));
+		status = SP_FATAL_DB;
+	}
+	sqlite3_reset(st);
+out:
+	sp_jsonw_free(w);
+	sp_store_close(store);
+	if (sp_close_stdout() != 0)
+		status = SP_FATAL_IO;
+	else if (!quiet)
+		fprintf(stderr, "sp-ids: %s %s%s\n", sp_fmt_count(n, num),
+		    sp_kind_name(kind), n == 1 ? "" : "s");
+	return status;
+}

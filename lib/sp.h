@@ -1,0 +1,69 @@
+/*
+ * sp.h: what every sp program shares: exit statuses, option parsing,
+ * timestamps, signals and the checked close of stdout.
+ * Nothing here allocates.
+ */
+#ifndef SP_H
+#define SP_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define SP_VERSION	"0.1.0"
+
+enum sp_status {
+	SP_OK		= 0,	/* everything processed */
+	SP_REJECTED	= 1,	/* some records rejected, the rest processed */
+	SP_USAGE	= 2,	/* bad option or argument */
+	SP_FATAL_IO	= 3,	/* I/O or system error, out of memory */
+	SP_FATAL_DB	= 4,	/* database error */
+	SP_FATAL_AUTH	= 5,	/* authentication failed */
+	SP_TEMPFAIL	= 75,	/* temporary failure: run again later */
+	SP_SIGNALLED	= 128	/* plus the signal number: interrupted */
+};
+
+/* Worse of two statuses: a fatal one wins over SP_REJECTED over SP_OK. */
+int		 sp_status_merge(int, int);
+
+/*
+ * strtonum(3)-style: the value of s if it is an integer in [min, max],
+ * else 0 with *errstr set to "invalid", "too small" or "too large".
+ */
+long long	 sp_parse_long(const char *s, long long min, long long max,
+		    const char **errstr);
+
+/* Now, or $SOURCE_DATE_EPOCH when set, so that tests are reproducible. */
+time_t		 sp_now(void);
+
+/* Format t as "2026-11-24T10:00:00Z" into buf; returns buf. */
+#define SP_TS_LEN	20
+char		*sp_ts_format(time_t t, char buf[SP_TS_LEN + 1]);
+
+/*
+ * Normalize a UTC timestamp to "YYYY-MM-DDTHH:MM:SSZ" in out.  Takes that
+ * form, "YYYY-MM-DD HH:MM:SS" and "YYYY-MM-DD HH:MM" (seconds 00), with
+ * each field in range.  Returns 0, or -1 if s is none of those.
+ */
+int		 sp_ts_norm(const char *s, size_t len, char out[SP_TS_LEN + 1]);
+
+/*
+ * Install SIGINT and SIGTERM handlers that only record the signal, so a
+ * blocking read returns EINTR; sp_signal() is then the signal number,
+ * else 0.
+ */
+void		 sp_signals_install(void);
+int		 sp_signal(void);
+
+/* Whether stderr is a terminal (for progress lines). */
+int		 sp_stderr_tty(void);
+
+/*
+ * Flush and close stdout, reporting a write error once; 0 on success.
+ * A reader that went away (EPIPE) is not an error worth a message.
+ */
+int		 sp_close_stdout(void);
+
+/* Format n with thousands separators ("8,412") into buf; returns buf. */
+char		*sp_fmt_count(unsigned long long n, char buf[32]);
+
+#endif

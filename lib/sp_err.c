@@ -1,0 +1,86 @@
+/* sp_err.c: "prog: file:line: message" on stderr. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sp_err.h"
+
+static void
+vwarn_at(const struct sp_pos *pos, int errnum, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	flockfile(stderr);
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	if (pos != NULL && pos->file != NULL) {
+		if (pos->line > 0)
+			fprintf(stderr, "%s:%lu: ", pos->file, pos->line);
+		else
+			fprintf(stderr, "%s: ", pos->file);
+	}
+	if (errnum != 0)
+		fprintf(stderr, "%s: %s\n", msg, strerror(errnum));
+	else
+		fprintf(stderr, "%s\n", msg);
+	funlockfile(stderr);
+}
+
+void
+sp_warnx_at(const struct sp_pos *pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_at(pos, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+sp_warn_at(const struct sp_pos *pos, const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	va_start(ap, fmt);
+	vwarn_at(pos, e, fmt, ap);
+	va_end(ap);
+}
+
+char *
+sp_quote(const char *s, size_t len, char buf[SP_QUOTE_SIZE])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, n, j = 0;
+	unsigned char c;
+
+	n = len > SP_QUOTE_CUT ? SP_QUOTE_CUT : len;
+	/* Do not cut a UTF-8 sequence in two. */
+	if (n < len)
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	buf[j++] = '"';
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			buf[j++] = '\\';
+			buf[j++] = (char)c;
+		} else if (c < 0x20 || c == 0x7f) {
+			buf[j++] = '\\';
+			buf[j++] = 'u';
+			buf[j++] = '0';
+			buf[j++] = '0';
+			buf[j++] = hex[c >> 4];
+			buf[j++] = hex[c & 0xf];
+		} else
+			buf[j++] = (char)c;
+	}
+	buf[j++] = '"';
+	if (n < len) {
+		memcpy(buf + j, "...", 3);
+		j += 3;
+	}
+	buf[j] = '\0';
+	return buf;
+}

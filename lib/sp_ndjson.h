@@ -1,0 +1,46 @@
+/*
+ * sp_ndjson: the record loop.  Reads NDJSON from the named files, or stdin
+ * when there are none ("-" is stdin too), one line at a time in flat
+ * memory, parses each line and calls back with it.  Lines that are too
+ * long, not JSON or not an object are reported ("prog: FILE:LINE: ...")
+ * and skipped; blank lines are ignored.  Ownership: the record and all it
+ * points to live until the callback returns.
+ */
+#ifndef SP_NDJSON_H
+#define SP_NDJSON_H
+
+#include <stddef.h>
+
+#include "sp_err.h"
+
+#define SP_NDJSON_MAXLINE	(8 * 1024 * 1024)
+
+/* Pass lines that do not start with '{' to the callback as text. */
+#define SP_NDJSON_TEXT		0x1
+
+struct sp_json;
+
+struct sp_rec {
+	struct sp_pos	 pos;
+	const char	*line;		/* without the newline, NUL-terminated */
+	size_t		 len;
+	struct sp_json	*json;		/* parsed, root 0; NULL for a text line */
+	unsigned long	 index;		/* sp_jsarray: 1-based in its array */
+};
+
+/*
+ * Returns SP_OK to go on, SP_REJECTED to note a rejected record and go
+ * on, or any other status to stop the loop with it.
+ */
+typedef int sp_ndjson_fn(struct sp_rec *, void *ctx);
+
+/*
+ * Runs the loop over argv[0..argc) (stdin if argc is 0).  Returns the
+ * merged status: SP_REJECTED if any line was rejected, SP_FATAL_IO on a
+ * read error, the callback's stopping status, or SP_SIGNALLED + signal
+ * when a signal installed with sp_signals_install() arrived.
+ */
+int	sp_ndjson_each(int argc, char *argv[], int flags, sp_ndjson_fn *,
+	    void *ctx);
+
+#endif
