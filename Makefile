@@ -20,7 +20,8 @@ DEPS = gcc make libcurl4-openssl-dev libjsmn-dev libsqlite3-dev \
 PROGS = $(patsubst bin/%.c,%,$(wildcard bin/sp-*.c))
 BIN = $(addprefix $(BUILD)/bin/,$(PROGS))
 LIBSRC = $(wildcard lib/*.c)
-LIBOBJ = $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(LIBSRC))
+LIBOBJ = $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(LIBSRC)) \
+	$(BUILD)/gen/sp_genre_builtin.o
 MAN1 = $(wildcard man/*.1)
 MAN5 = $(wildcard man/*.5)
 MAN7 = $(wildcard man/*.7)
@@ -35,6 +36,18 @@ build: $(BIN)
 
 $(BUILD)/lib/%.o: lib/%.c lib/*.h
 	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The built-in genre rules: lib/genre-rules.txt as a C string.
+$(BUILD)/gen/sp_genre_builtin.c: lib/genre-rules.txt
+	@mkdir -p $(@D)
+	awk 'BEGIN { print "/* Generated from lib/genre-rules.txt. */"; \
+	    print "const char sp_genre_builtin[] =" } \
+	    { gsub(/[\\"?]/, "\\\\&"); print "\t\"" $$0 "\\n\"" } \
+	    END { print "\t\"\";" }' lib/genre-rules.txt > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libsp.a: $(LIBOBJ)
@@ -80,13 +93,16 @@ install: build
 	install -m0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	$(if $(MAN5),install -m0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5)
 	$(if $(MAN7),install -m0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7)
+	install -d $(DESTDIR)$(PREFIX)/share/sp
+	install -m0644 lib/genre-rules.txt $(DESTDIR)$(PREFIX)/share/sp
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGS))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MAN7)))
+	rm -f $(DESTDIR)$(PREFIX)/share/sp/genre-rules.txt
 
 clean:
-	rm -f $(BIN) $(LIBOBJ) $(BUILD)/libsp.a
+	rm -f $(BIN) $(LIBOBJ) $(BUILD)/libsp.a $(BUILD)/gen/sp_genre_builtin.c
 	rm -rf build-asan

@@ -306,6 +306,7 @@ int
 main(int argc, char *argv[])
 {
 	struct hist_ctx ctx;
+	unsigned long long bad;
 	int c, status;
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -329,7 +330,8 @@ main(int argc, char *argv[])
 		sp_warnx_at(NULL, "out of memory");
 		return SP_FATAL_IO;
 	}
-	status = sp_jsarray_each(argc, argv, on_entry, &ctx);
+	status = sp_jsarray_each(argc, argv, on_entry, &ctx, &bad);
+	ctx.skipped[SK_BAD] += bad;
 	sp_jsonw_free(ctx.w);
 	if (sp_close_stdout() != 0)
 		status = sp_status_merge(status, SP_FATAL_IO);

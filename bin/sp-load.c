@@ -543,9 +543,10 @@ load_artist(struct load_ctx *ctx)
 		return rc;
 	genres = sp_json_get(j, 0, "genres");
 	fams = sp_json_get(j, 0, "families");
+	/* "genres": null is "not said": keep what is stored. */
 	memset(count, 0, sizeof(*count));
-	count->present = genres >= 0;
 	count->null = genres < 0 || sp_json_type(j, genres) == SP_JSON_NULL;
+	count->present = !count->null;
 	if (!count->null && sp_json_type(j, genres) != SP_JSON_ARRAY) {
 		sp_warnx_at(ctx->pos, "\"genres\": expected an array");
 		return SP_REJECTED;
@@ -675,8 +676,10 @@ on_record(struct sp_rec *rec, void *arg)
 		ctx->rejected++;
 		return SP_REJECTED;
 	}
-	if ((type = sp_json_str(j, sp_json_get(j, 0, "type"), &n)) == NULL) {
-		sp_warnx_at(&rec->pos, "missing \"type\"");
+	k = sp_json_get(j, 0, "type");
+	if ((type = sp_json_str(j, k, &n)) == NULL) {
+		sp_warnx_at(&rec->pos, k < 0 ? "missing \"type\"" :
+		    "\"type\": expected a string");
 		ctx->rejected++;
 		return SP_REJECTED;
 	}
@@ -737,7 +740,8 @@ summary(const struct load_ctx *ctx)
 
 	for (k = 0; k < NKIND; k++)
 		total += ctx->count[k];
-	fprintf(stderr, "sp-load: %s records", sp_fmt_count(total, a));
+	fprintf(stderr, "sp-load: %s record%s", sp_fmt_count(total, a),
+	    total == 1 ? "" : "s");
 	for (k = 0; k < NKIND; k++) {
 		if (ctx->count[k] == 0)
 			continue;
@@ -755,6 +759,7 @@ int
 main(int argc, char *argv[])
 {
 	struct load_ctx ctx;
+	unsigned long long bad;
 	const char *errstr;
 	int c, status;
 
@@ -791,7 +796,8 @@ main(int argc, char *argv[])
 		return status;
 	}
 	sp_signals_install();
-	status = sp_ndjson_each(argc, argv, 0, on_record, &ctx);
+	status = sp_ndjson_each(argc, argv, 0, on_record, &ctx, &bad);
+	ctx.rejected += bad;
 	if (status == SP_FATAL_DB)
 		sp_store_rollback(ctx.store);
 	else

@@ -38,6 +38,7 @@ struct scan {
 	int		 esc;
 	unsigned long	 line;		/* current line */
 	int		 status;
+	unsigned long long bad;		/* entries rejected here */
 };
 
 static int
@@ -54,6 +55,7 @@ reject(struct scan *s, const char *msg, size_t where)
 		    s->rec.index, msg, where);
 	else
 		sp_warnx_at(&s->rec.pos, "entry %lu: %s", s->rec.index, msg);
+	s->bad++;
 	s->status = sp_status_merge(s->status, SP_REJECTED);
 }
 
@@ -220,7 +222,9 @@ input(struct scan *s, int fd)
 			break;
 		}
 		if (n == 0) {
-			if (s->state != TOP && s->state != BAD) {
+			if (s->state == ELEM)
+				reject(s, "truncated JSON array", 0);
+			else if (s->state != TOP && s->state != BAD) {
 				s->rec.pos.line = s->line;
 				sp_warnx_at(&s->rec.pos, "truncated JSON "
 				    "array");
@@ -251,11 +255,12 @@ out:
 }
 
 int
-sp_jsarray_each(int argc, char *argv[], sp_ndjson_fn *fn, void *ctx)
+sp_jsarray_each(int argc, char *argv[], sp_ndjson_fn *fn, void *ctx,
+    unsigned long long *bad)
 {
 	struct scan s;
 	const char *name;
-	int i, fd;
+	int i, fd, openfail = 0;
 
 	memset(&s, 0, sizeof(s));
 	s.fn = fn;
@@ -273,7 +278,7 @@ sp_jsarray_each(int argc, char *argv[], sp_ndjson_fn *fn, void *ctx)
 		s.rec.pos.line = 0;
 		if (fd < 0) {
 			sp_warn_at(&s.rec.pos, "cannot open");
-			s.status = sp_status_merge(s.status, SP_FATAL_IO);
+			openfail = 1;
 			continue;
 		}
 		input(&s, fd);
@@ -284,5 +289,9 @@ sp_jsarray_each(int argc, char *argv[], sp_ndjson_fn *fn, void *ctx)
 	}
 	free(s.elem);
 	sp_json_free(s.j);
+	if (bad != NULL)
+		*bad = s.bad;
+	if (openfail)
+		s.status = sp_status_merge(s.status, SP_FATAL_IO);
 	return s.status;
 }

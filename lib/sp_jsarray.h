@@ -17,9 +17,11 @@
 
 /*
  * The callback gets rec->pos (the line where the element starts),
- * rec->index (its 1-based position in its array) and rec->json.  Statuses
- * and the returned status as in sp_ndjson_each().
+ * rec->index (its 1-based position in its array) and rec->json.  Statuses,
+ * the returned status and *bad (entries rejected by the loop itself, may
+ * be NULL) as in sp_ndjson_each().
  */
-int	sp_jsarray_each(int argc, char *argv[], sp_ndjson_fn *, void *ctx);
+int	sp_jsarray_each(int argc, char *argv[], sp_ndjson_fn *, void *ctx,
+	    unsigned long long *bad);
 
 #endif

@@ -424,6 +424,13 @@ sp_json_parse(struct sp_json *j, const char *buf, size_t len, int objonly,
 			rc = SP_JSON_ENOMEM;
 			goto out;
 		}
+	if (r == JSMN_ERROR_PART && b < e && strchr("{[\"", buf[b]) == NULL) {
+		/* jsmn wants a delimiter after a lone primitive. */
+		j->where = b;
+		rc = objonly && primitive(buf + b, e - b) == 0 ?
+		    SP_JSON_ENOTOBJ : SP_JSON_EINVAL;
+		goto out;
+	}
 	if (r == JSMN_ERROR_PART || (r == 0 && b == e)) {
 		j->where = e;
 		rc = r == 0 ? SP_JSON_EINVAL : SP_JSON_EPART;

@@ -38,7 +38,8 @@ nextline(struct reader *r, char **line, size_t *len)
 	ssize_t n;
 
 	for (;;) {
-		nl = memchr(r->buf + scan, '\n', r->end - scan);
+		nl = r->buf == NULL ? NULL : memchr(r->buf + scan, '\n',
+		    r->end - scan);
 		if (nl != NULL || (r->eof && r->end > r->beg)) {
 			if (nl == NULL)
 				nl = r->buf + r->end;
@@ -47,7 +48,7 @@ nextline(struct reader *r, char **line, size_t *len)
 			r->beg = (size_t)(nl - r->buf) +
 			    (nl < r->buf + r->end);
 			*nl = '\0';
-			if (skipped > 0) {
+			if (skipped > 0 || *len > SP_NDJSON_MAXLINE) {
 				*len += skipped;
 				return -2;
 			}
@@ -101,7 +102,7 @@ blank(const char *s, size_t n)
 /* One input; returns the merged status so far. */
 static int
 each(struct reader *r, const char *name, struct sp_json *j, int flags,
-    sp_ndjson_fn *fn, void *ctx, int status)
+    sp_ndjson_fn *fn, void *ctx, int status, unsigned long long *bad)
 {
 	struct sp_rec rec;
 	size_t len, where;
@@ -126,6 +127,7 @@ each(struct reader *r, const char *name, struct sp_json *j, int flags,
 		if (rc == -2) {
 			sp_warnx_at(&rec.pos, "line too long (%zu bytes, the "
 			    "limit is %d)", len, SP_NDJSON_MAXLINE);
+			(*bad)++;
 			status = sp_status_merge(status, SP_REJECTED);
 			continue;
 		}
@@ -153,6 +155,7 @@ each(struct reader *r, const char *name, struct sp_json *j, int flags,
 					sp_warnx_at(&rec.pos, "%s at byte "
 					    "%zu", sp_json_strerror(e),
 					    where + 1);
+				(*bad)++;
 				status = sp_status_merge(status,
 				    SP_REJECTED);
 				continue;
@@ -172,12 +175,13 @@ each(struct reader *r, const char *name, struct sp_json *j, int flags,
 
 int
 sp_ndjson_each(int argc, char *argv[], int flags, sp_ndjson_fn *fn,
-    void *ctx)
+    void *ctx, unsigned long long *bad)
 {
 	struct reader r;
 	struct sp_json *j;
 	struct sp_pos pos;
-	int i, status = SP_OK;
+	unsigned long long nbad = 0;
+	int i, status = SP_OK, openfail = 0;
 	const char *name;
 
 	if ((j = sp_json_new()) == NULL)
@@ -194,10 +198,10 @@ sp_ndjson_each(int argc, char *argv[], int flags, sp_ndjson_fn *fn,
 			pos.file = name;
 			pos.line = 0;
 			sp_warn_at(&pos, "cannot open");
-			status = sp_status_merge(status, SP_FATAL_IO);
+			openfail = 1;
 			continue;
 		}
-		status = each(&r, name, j, flags, fn, ctx, status);
+		status = each(&r, name, j, flags, fn, ctx, status, &nbad);
 		if (r.fd != STDIN_FILENO)
 			close(r.fd);
 		if (status != SP_OK && status != SP_REJECTED)
@@ -205,5 +209,9 @@ sp_ndjson_each(int argc, char *argv[], int flags, sp_ndjson_fn *fn,
 	}
 	free(r.buf);
 	sp_json_free(j);
+	if (bad != NULL)
+		*bad = nbad;
+	if (openfail)
+		status = sp_status_merge(status, SP_FATAL_IO);
 	return status;
 }

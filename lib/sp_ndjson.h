@@ -35,12 +35,15 @@ struct sp_rec {
 typedef int sp_ndjson_fn(struct sp_rec *, void *ctx);
 
 /*
- * Runs the loop over argv[0..argc) (stdin if argc is 0).  Returns the
- * merged status: SP_REJECTED if any line was rejected, SP_FATAL_IO on a
- * read error, the callback's stopping status, or SP_SIGNALLED + signal
- * when a signal installed with sp_signals_install() arrived.
+ * Runs the loop over argv[0..argc) (stdin if argc is 0).  An input that
+ * cannot be opened is reported and the others are still read.  Returns
+ * the merged status: SP_REJECTED if any line was rejected, SP_FATAL_IO on
+ * an input that could not be read, the callback's stopping status, or
+ * SP_SIGNALLED + signal when a signal installed with sp_signals_install()
+ * arrived.  *bad (if not NULL) gets the number of lines the loop itself
+ * rejected.
  */
 int	sp_ndjson_each(int argc, char *argv[], int flags, sp_ndjson_fn *,
-	    void *ctx);
+	    void *ctx, unsigned long long *bad);
 
 #endif

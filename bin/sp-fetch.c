@@ -1,0 +1,456 @@
+/*
+ * sp-fetch: fetch tracks, albums and artists from the Spotify Web API and
+ * write one line per id: the API's object, or "does not exist".
+ */
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "sp.h"
+#include "sp_api.h"
+#include "sp_auth.h"
+#include "sp_err.h"
+#include "sp_id.h"
+#include "sp_json.h"
+#include "sp_jsonw.h"
+#include "sp_ndjson.h"
+
+#define DEFAULT_API	"https://api.spotify.com/v1"
+#define DEFAULT_TOKEN	"https://accounts.spotify.com/api/token"
+
+static const struct option longopts[] = {
+	{ "batch",	required_argument,	NULL,	'b' },
+	{ "help",	no_argument,		NULL,	'h' },
+	{ "jobs",	required_argument,	NULL,	'j' },
+	{ "max-wait",	required_argument,	NULL,	'W' },
+	{ "progress",	no_argument,		NULL,	'P' },
+	{ "quiet",	no_argument,		NULL,	'q' },
+	{ "rate",	required_argument,	NULL,	'r' },
+	{ "retries",	required_argument,	NULL,	'R' },
+	{ "secret-file", required_argument,	NULL,	'S' },
+	{ "timeout",	required_argument,	NULL,	'T' },
+	{ "type",	required_argument,	NULL,	't' },
+	{ "version",	no_argument,		NULL,	'V' },
+	{ NULL,		0,			NULL,	0 }
+};
+
+static int batch;
+static long long jobs = 8;
+static long long maxwait = 120;
+static int progress = -1;	/* -1: when stderr is a terminal */
+static int quiet;
+static long long rate;
+static long long retries = 5;
+static const char *secretfile;
+static long long timeout = 30;
+static enum sp_kind bare = SP_KIND_TRACK;
+
+struct fetch_ctx {
+	struct sp_api	*api;
+	struct sp_jsonw	*w;
+	struct sp_pos	*pos;		/* input position of each queued id */
+	size_t		 npos, cappos;
+	int		 drawn;		/* a progress line is on screen */
+};
+
+_Noreturn static void
+usage(FILE *f, int status)
+{
+	fprintf(f,
+	    "usage: sp-fetch [-hqV] [-b auto|off] [-j n] [-t type] [--max-wait s]"
+	    "\n                [--progress] [--rate r] [--retries n] "
+	    "[--secret-file file]\n"
+	    "                [--timeout s] [file ...]\n"
+	    "  -b, --batch auto|off   try the batch endpoints first (default "
+	    "off)\n"
+	    "  -h, --help             print this help and exit\n"
+	    "  -j, --jobs n           requests in flight, at most (default 8)\n"
+	    "  --max-wait s           stop when told to wait longer (default "
+	    "120)\n"
+	    "  --progress             show progress even when stderr is not "
+	    "a terminal\n"
+	    "  -q, --quiet            no progress, no summary\n"
+	    "  --rate r               requests per second, at most (default: "
+	    "as allowed)\n"
+	    "  --retries n            retries of a transient failure per id "
+	    "(default 5)\n"
+	    "  --secret-file file     read the client secret from file (mode "
+	    "0600)\n"
+	    "  --timeout s            seconds per request (default 30)\n"
+	    "  -t, --type type        kind of bare ids: track, album, artist "
+	    "(default track)\n"
+	    "  -V, --version          print the version and exit\n");
+	exit(status);
+}
+
+static long long
+number(const char *opt, const char *s, long long min, long long max)
+{
+	const char *errstr;
+	long long v;
+
+	v = sp_parse_long(s, min, max, &errstr);
+	if (errstr != NULL) {
+		sp_warnx_at(NULL, "%s is %s: %s", opt, errstr, s);
+		usage(stderr, SP_USAGE);
+	}
+	return v;
+}
+
+static void
+unprogress(struct fetch_ctx *ctx)
+{
+	if (ctx->drawn) {
+		fputs("\r\033[K", stderr);
+		ctx->drawn = 0;
+	}
+}
+
+/* Queue the id of one input line. */
+static int
+on_input(struct sp_rec *rec, void *arg)
+{
+	struct fetch_ctx *ctx = arg;
+	char id[SP_ID_LEN + 1], q[SP_QUOTE_SIZE];
+	enum sp_kind kind = bare, k;
+	const char *s, *type;
+	size_t n, tn;
+	int rc;
+
+	if (rec->json != NULL) {
+		type = sp_json_str(rec->json, sp_json_get(rec->json, 0, "type"),
+		    &tn);
+		if (type == NULL || (kind = sp_kind_parse(type, tn)) ==
+		    SP_KIND_NONE || strcmp(type, sp_kind_name(kind)) != 0) {
+			sp_warnx_at(&rec->pos, "not a track, album or artist "
+			    "record: %s", type ? sp_quote(type, tn, q) :
+			    "no \"type\"");
+			return SP_REJECTED;
+		}
+		s = sp_json_str(rec->json, sp_json_get(rec->json, 0, "id"), &n);
+		if (s == NULL || !sp_id_valid(s, n)) {
+			sp_warnx_at(&rec->pos, "not a Spotify %s id: %s",
+			    sp_kind_name(kind), s ? sp_quote(s, n, q) :
+			    "no \"id\"");
+			return SP_REJECTED;
+		}
+		memcpy(id, s, SP_ID_LEN + 1);
+	} else {
+		s = rec->line + strspn(rec->line, " \t");
+		n = strcspn(s, " \t");
+		if (sp_id_parse(s, n, &k, id) != 0) {
+			sp_warnx_at(&rec->pos, "not a Spotify %s id: %s",
+			    sp_kind_name(kind), sp_quote(s, n, q));
+			return SP_REJECTED;
+		}
+		if (k != SP_KIND_NONE)
+			kind = k;
+	}
+	if (ctx->npos == ctx->cappos) {
+		size_t cap = ctx->cappos ? ctx->cappos * 2 : 1024;
+		struct sp_pos *p = realloc(ctx->pos, cap * sizeof(*p));
+
+		if (p == NULL)
+			return SP_FATAL_IO;
+		ctx->pos = p;
+		ctx->cappos = cap;
+	}
+	ctx->pos[ctx->npos] = rec->pos;
+	rc = sp_api_add(ctx->api, kind, id, (void *)(uintptr_t)ctx->npos);
+	if (rc < 0)
+		return SP_FATAL_IO;
+	ctx->npos += rc;	/* a duplicate keeps no position */
+	return SP_OK;
+}
+
+static int
+on_result(const struct sp_api_result *res, void *arg)
+{
+	struct fetch_ctx *ctx = arg;
+	char ts[SP_TS_LEN + 1];
+
+	sp_jsonw_obj(ctx->w);
+	sp_jsonw_key(ctx->w, "type");
+	sp_jsonw_strz(ctx->w, sp_kind_name(res->kind));
+	sp_jsonw_key(ctx->w, "id");
+	sp_jsonw_strz(ctx->w, res->id);
+	sp_jsonw_key(ctx->w, "fetched_at");
+	sp_jsonw_strz(ctx->w, sp_ts_format(sp_now(), ts));
+	if (res->status == 200) {
+		sp_jsonw_key(ctx->w, "object");
+		sp_jsonw_value(ctx->w, res->json, res->value);
+	} else {
+		sp_jsonw_key(ctx->w, "error");
+		sp_jsonw_obj(ctx->w);
+		sp_jsonw_key(ctx->w, "status");
+		sp_jsonw_int(ctx->w, res->status);
+		sp_jsonw_key(ctx->w, "message");
+		sp_jsonw_strz(ctx->w, res->message);
+		sp_jsonw_end(ctx->w);
+	}
+	sp_jsonw_end(ctx->w);
+	if (sp_jsonw_write(ctx->w, stdout) != 0) {
+		unprogress(ctx);
+		sp_warn_at(&(struct sp_pos){ "stdout", 0 }, "write error");
+		return SP_FATAL_IO;
+	}
+	return SP_OK;
+}
+
+static void
+duration(long s, char buf[32])
+{
+	if (s >= 3600)
+		snprintf(buf, 32, "%ldh%02ldm", s / 3600, s / 60 % 60);
+	else if (s >= 60)
+		snprintf(buf, 32, "%ldm%02lds", s / 60, s % 60);
+	else
+		snprintf(buf, 32, "%lds", s);
+}
+
+static void
+on_event(const struct sp_api_event *ev, void *arg)
+{
+	struct fetch_ctx *ctx = arg;
+	const struct sp_pos *pos = ev->id != NULL ?
+	    &ctx->pos[(uintptr_t)ev->user] : NULL;
+	struct sp_api_stats st;
+	char a[32], b[32], eta[32];
+	double left;
+
+	switch (ev->type) {
+	case SP_API_EV_PROGRESS:
+		if (!progress)
+			return;
+		sp_api_stats(ctx->api, &st);
+		left = (double)(st.ids - st.ok - st.notfound - st.failed);
+		if (st.rate > 0)
+			duration((long)(left / st.rate + ev->wait), eta);
+		else
+			strcpy(eta, "?");
+		fprintf(stderr, "\r\033[Ksp-fetch: %s/%s ids, %.1f req/s",
+		    sp_fmt_count(st.ok + st.notfound + st.failed, a),
+		    sp_fmt_count(st.ids, b), st.rate);
+		if (ev->wait > 0)
+			fprintf(stderr, ", waiting %.0f s", ev->wait);
+		fprintf(stderr, ", ETA %s", eta);
+		ctx->drawn = 1;
+		return;
+	case SP_API_EV_RETRY:
+		unprogress(ctx);
+		sp_warnx_at(pos, "%s %s: %s, retrying in %.0f s (%d left)",
+		    sp_kind_name(ev->kind), ev->id, ev->reason, ev->wait,
+		    ev->left);
+		return;
+	case SP_API_EV_GIVEUP:
+		unprogress(ctx);
+		sp_warnx_at(pos, "%s %s: %s, no retries left: not fetched, "
+		    "it stays pending", sp_kind_name(ev->kind), ev->id,
+		    ev->reason);
+		return;
+	case SP_API_EV_FAILED:
+		unprogress(ctx);
+		sp_warnx_at(pos, "%s %s: %s: not fetched",
+		    sp_kind_name(ev->kind), ev->id, ev->reason);
+		return;
+	case SP_API_EV_WAIT:
+		if (quiet)
+			return;
+		unprogress(ctx);
+		sp_warnx_at(NULL, "rate limited (%s): every request waits "
+		    "%.0f s", ev->reason, ev->wait);
+		return;
+	case SP_API_EV_NOBATCH:
+		unprogress(ctx);
+		sp_warnx_at(NULL, "the batch endpoints answered %s: one id per "
+		    "request from now on", ev->reason);
+		return;
+	}
+}
+
+/* Why the run stopped, with what to do next. */
+static void
+stopped(struct fetch_ctx *ctx)
+{
+	struct sp_api_stats st;
+	const char *detail;
+	char when[64], d[32], n[32];
+	time_t at;
+	struct tm tm;
+
+	switch (sp_api_stopped(ctx->api, &detail, &at)) {
+	case SP_API_STOP_NONE:
+		return;
+	case SP_API_STOP_QUOTA:
+	case SP_API_STOP_WAIT:
+		sp_api_stats(ctx->api, &st);
+		gmtime_r(&at, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+		duration((long)(at - time(NULL)), d);
+		sp_warnx_at(NULL, "%s; retry after %s (%s); %s ids not "
+		    "fetched; run the same command again then to resume",
+		    detail, when, d, sp_fmt_count(st.ids - st.ok -
+		    st.notfound, n));
+		return;
+	default:
+		if (strcmp(detail, "interrupted") != 0 &&
+		    strcmp(detail, "stopped") != 0)
+			sp_warnx_at(NULL, "%s", detail);
+	}
+}
+
+static void
+summary(struct fetch_ctx *ctx)
+{
+	struct sp_api_stats st;
+	char a[32], b[32], c[32], d[32], e[32], f[32];
+
+	sp_api_stats(ctx->api, &st);
+	fprintf(stderr, "sp-fetch: %s fetched, %s not found, %s not fetched "
+	    "of %s ids; %s requests (%lu for tokens), %s answered 429, "
+	    "waited %.0f s; %.0f s\n", sp_fmt_count(st.ok, a),
+	    sp_fmt_count(st.notfound, b), sp_fmt_count(st.ids - st.ok -
+	    st.notfound, c), sp_fmt_count(st.ids, d),
+	    sp_fmt_count(st.requests + st.tokens, e), st.tokens,
+	    sp_fmt_count(st.r429, f), st.waited, st.elapsed);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct fetch_ctx ctx;
+	struct sp_api_opts o;
+	struct sp_auth *auth = NULL;
+	char err[SP_AUTH_ERRSIZE], key[17], name[64];
+	const char *api, *tok, *id;
+	char *state;
+	int c, status, run;
+
+	memset(&ctx, 0, sizeof(ctx));
+	while ((c = getopt_long(argc, argv, "b:hj:qt:V", longopts, NULL)) !=
+	    -1)
+		switch (c) {
+		case 'b':
+			if (strcmp(optarg, "auto") == 0)
+				batch = 1;
+			else if (strcmp(optarg, "off") == 0)
+				batch = 0;
+			else {
+				sp_warnx_at(NULL, "--batch is not auto or off: "
+				    "%s", optarg);
+				usage(stderr, SP_USAGE);
+			}
+			break;
+		case 'h':
+			usage(stdout, SP_OK);
+		case 'j':
+			jobs = number("--jobs", optarg, 1, 64);
+			break;
+		case 'P':
+			progress = 1;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'r':
+			rate = number("--rate", optarg, 1, 10000);
+			break;
+		case 'R':
+			retries = number("--retries", optarg, 0, 20);
+			break;
+		case 'S':
+			secretfile = optarg;
+			break;
+		case 't':
+			bare = sp_kind_parse(optarg, strlen(optarg));
+			if (bare == SP_KIND_NONE) {
+				sp_warnx_at(NULL, "--type is not track, album "
+				    "or artist: %s", optarg);
+				usage(stderr, SP_USAGE);
+			}
+			break;
+		case 'T':
+			timeout = number("--timeout", optarg, 1, 3600);
+			break;
+		case 'V':
+			printf("sp-fetch %s\n", SP_VERSION);
+			return SP_OK;
+		case 'W':
+			maxwait = number("--max-wait", optarg, 0, 864000);
+			break;
+		default:
+			usage(stderr, SP_USAGE);
+		}
+	argc -= optind;
+	argv += optind;
+	if (quiet)
+		progress = 0;
+	else if (progress < 0)
+		progress = sp_stderr_tty();
+
+	if ((api = getenv("SP_API_URL")) == NULL || *api == '\0')
+		api = DEFAULT_API;
+	if ((tok = getenv("SP_TOKEN_URL")) == NULL || *tok == '\0')
+		tok = DEFAULT_TOKEN;
+	if (!sp_url_safe(api)) {
+		sp_warnx_at(NULL, "refusing to send credentials to %s: use "
+		    "https, or http to a loopback address", api);
+		return SP_USAGE;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		sp_warnx_at(NULL, "cannot initialise libcurl");
+		return SP_FATAL_IO;
+	}
+	if ((status = sp_auth_new(tok, secretfile, &auth, err)) != SP_OK) {
+		sp_warnx_at(NULL, "%s", err);
+		curl_global_cleanup();
+		return status;
+	}
+	id = getenv("SPOTIFY_CLIENT_ID");
+	sp_auth_key(api, id, key);
+	snprintf(name, sizeof(name), "pace-%s.json", key);
+	state = sp_cache_path(name);
+	memset(&o, 0, sizeof(o));
+	o.api_url = api;
+	o.auth = auth;
+	o.jobs = (int)jobs;
+	o.rate = (double)rate;
+	o.max_wait = (long)maxwait;
+	o.batch = batch;
+	o.timeout = (long)timeout;
+	o.retries = (int)retries;
+	o.state = state;
+	if ((status = sp_api_new(&o, &ctx.api)) != SP_OK ||
+	    (ctx.w = sp_jsonw_new()) == NULL) {
+		sp_warnx_at(NULL, "out of memory");
+		status = SP_FATAL_IO;
+		goto out;
+	}
+
+	sp_signals_install();
+	status = sp_ndjson_each(argc, argv, SP_NDJSON_TEXT, on_input, &ctx,
+	    NULL);
+	if (status == SP_OK || status == SP_REJECTED) {
+		run = sp_api_run(ctx.api, on_result, on_event, &ctx);
+		status = sp_status_merge(run, status);
+	}
+	unprogress(&ctx);
+	stopped(&ctx);
+	if (!quiet)
+		summary(&ctx);
+out:
+	sp_api_free(ctx.api);
+	sp_jsonw_free(ctx.w);
+	sp_auth_free(auth);
+	free(ctx.pos);
+	free(state);
+	curl_global_cleanup();
+	if (sp_close_stdout() != 0)
+		status = sp_status_merge(status, SP_FATAL_IO);
+	return status;
+}

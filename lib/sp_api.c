@@ -1,0 +1,1313 @@
+/*
+ * sp_api.c: the fetch engine, on libcurl's multi interface.
+ *
+ * Ids wait in a queue; a request is started when a job slot is free and
+ * the pacer allows it.  The pacer knows three limits: --rate, a pause
+ * until a Retry-After has passed, and the rolling window, whose size it
+ * learns from the first 429 (the requests sent in the last window, less
+ * a margin) and then keeps to, at an even pace, raising it slowly while
+ * no 429 comes.  The sends of the last window, the learned limit and a
+ * long Retry-After are kept in a state file, so the next run knows them.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "sp.h"
+#include "sp_api.h"
+#include "sp_auth.h"
+#include "sp_json.h"
+#include "sp_jsonw.h"
+
+#define MAXBODY		(32 * 1024 * 1024)
+#define MAXBATCH	50
+#define PAGE		50
+#define BACKOFF_CAP	30.0	/* seconds: one retry wait at most */
+#define RETRY_TOTAL	300.0	/* seconds: all retries of an id at most */
+#define TICK		0.25	/* seconds between progress events */
+#define RAISE		1.05	/* window limit raise per quiet window */
+#define MARGIN		0.9	/* learned limit: this share of what hit 429 */
+
+enum istate { I_QUEUED, I_FLIGHT, I_DELAYED, I_PAGING, I_DONE };
+enum rtype { R_SINGLE, R_BATCH, R_PAGE };
+
+struct item {
+	char		 id[SP_ID_LEN + 1];
+	uint8_t		 kind;
+	uint8_t		 state;
+	uint8_t		 tries;
+	uint8_t		 auths;		/* 401s with a fresh token */
+	uint8_t		 pgen;		/* paging generation */
+	void		*user;
+	double		 due;		/* retry time (I_DELAYED) */
+	double		 failed0;	/* first transient failure */
+	struct pages	*pages;		/* I_PAGING */
+};
+
+/* An album's track pages past the first, in order of offset. */
+struct pages {
+	char		*first;		/* the album object */
+	size_t		 firstlen;
+	char		**body;
+	size_t		*len;
+	int		 n;
+	int		 left;
+};
+
+struct req {
+	struct req	*next;		/* in flight */
+	struct req	*prev;
+	CURL		*easy;
+	enum rtype	 type;
+	int		 item[MAXBATCH];
+	int		 n;
+	int		 page;		/* R_PAGE: page index */
+	uint8_t		 pgen;		/* R_PAGE: the item's pgen */
+	unsigned	 gen;		/* token generation used */
+	char		*body;
+	size_t		 len;
+	size_t		 cap;
+	int		 toolarge;
+};
+
+/* A double-ended queue of item indexes. */
+struct deque {
+	int		*v;
+	size_t		 cap;
+	size_t		 head;
+	size_t		 n;
+};
+
+struct sp_api {
+	struct sp_api_opts	 o;
+	char			*base;
+	CURLM			*multi;
+	struct sp_json		*j;
+	struct sp_jsonw		*w;
+	struct item		*item;
+	size_t			 nitem, capitem;
+	int			*hash;		/* item index + 1, or 0 */
+	size_t			 hashcap;
+	struct deque		 queue;		/* items to start */
+	struct deque		 pageq;		/* (item, page) pairs to start */
+	int			*delayed;	/* items waiting for a retry */
+	size_t			 ndelayed, capdelayed;
+	int			 inflight;
+	struct req		*flight;	/* requests in flight */
+	int			 nobatch;
+	const char		*token;
+	unsigned		 gen;
+	/* Pacing. */
+	double			 t0;		/* start of the run */
+	double			 known;		/* sends known since then */
+	double			 last;		/* last send */
+	double			 pause;		/* no send before */
+	double			 backoff;	/* 429 without Retry-After */
+	double			 limit;		/* per window; 0: unknown */
+	double			 raised;	/* last raise or 429 */
+	double			 halved;	/* rate cap when limit unknown */
+	double			*sent;		/* send times, last window */
+	size_t			 sentcap, senthead, nsent;
+	time_t			 blocked;	/* real time: no send before */
+	/* Outcome. */
+	struct sp_api_stats	 st;
+	enum sp_api_stop	 stop;
+	char			 detail[512];
+	time_t			 retry_at;
+	int			 status;
+	uint64_t		 rng;
+};
+
+static double
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double
+jitter(struct sp_api *a)
+{
+	a->rng ^= a->rng << 13;
+	a->rng ^= a->rng >> 7;
+	a->rng ^= a->rng << 17;
+	return 0.75 + (double)(a->rng % 1000) / 2000.0;	/* 0.75 .. 1.25 */
+}
+
+/* Deque. */
+
+static int
+dq_grow(struct deque *d)
+{
+	size_t cap = d->cap ? d->cap * 2 : 256, i;
+	int *v;
+
+	if ((v = malloc(cap * sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < d->n; i++)
+		v[i] = d->v[(d->head + i) % d->cap];
+	free(d->v);
+	d->v = v;
+	d->cap = cap;
+	d->head = 0;
+	return 0;
+}
+
+static int
+dq_push(struct deque *d, int x, int front)
+{
+	if (d->n == d->cap && dq_grow(d) != 0)
+		return -1;
+	if (front) {
+		d->head = (d->head + d->cap - 1) % d->cap;
+		d->v[d->head] = x;
+	} else
+		d->v[(d->head + d->n) % d->cap] = x;
+	d->n++;
+	return 0;
+}
+
+static int
+dq_pop(struct deque *d)
+{
+	int x = d->v[d->head];
+
+	d->head = (d->head + 1) % d->cap;
+	d->n--;
+	return x;
+}
+
+/* The dedupe hash: open addressing over item indexes. */
+
+static uint64_t
+hashof(int kind, const char *id)
+{
+	uint64_t h = 14695981039346656037ULL ^ (uint64_t)kind;
+	int i;
+
+	for (i = 0; i < SP_ID_LEN; i++)
+		h = (h ^ (unsigned char)id[i]) * 1099511628211ULL;
+	return h;
+}
+
+static int
+rehash(struct sp_api *a)
+{
+	size_t cap = a->hashcap ? a->hashcap * 2 : 1024, i, k;
+	int *h;
+
+	if ((h = calloc(cap, sizeof(*h))) == NULL)
+		return -1;
+	for (i = 0; i < a->nitem; i++) {
+		k = hashof(a->item[i].kind, a->item[i].id) & (cap - 1);
+		while (h[k] != 0)
+			k = (k + 1) & (cap - 1);
+		h[k] = (int)i + 1;
+	}
+	free(a->hash);
+	a->hash = h;
+	a->hashcap = cap;
+	return 0;
+}
+
+/* Pacing state file: {"blocked_until":T,"limit":N,"sent":[ms,...]}. */
+
+static double
+realtime(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+sent_push(struct sp_api *a, double t)
+{
+	if (a->nsent == a->sentcap) {
+		size_t cap = a->sentcap ? a->sentcap * 2 : 1024, i;
+		double *v;
+
+		if ((v = malloc(cap * sizeof(*v))) == NULL)
+			return -1;
+		for (i = 0; i < a->nsent; i++)
+			v[i] = a->sent[(a->senthead + i) % a->sentcap];
+		free(a->sent);
+		a->sent = v;
+		a->sentcap = cap;
+		a->senthead = 0;
+	}
+	a->sent[(a->senthead + a->nsent) % a->sentcap] = t;
+	a->nsent++;
+	return 0;
+}
+
+/* Forget sends older than the window; how many remain. */
+static size_t
+inwindow(struct sp_api *a, double now)
+{
+	while (a->nsent > 0 && a->sent[a->senthead] <= now - SP_API_WINDOW) {
+		a->senthead = (a->senthead + 1) % a->sentcap;
+		a->nsent--;
+	}
+	return a->nsent;
+}
+
+static void
+state_load(struct sp_api *a)
+{
+	struct sp_json *j;
+	char *buf;
+	double now = mono(), rnow = realtime();
+	long long v;
+	ssize_t n;
+	int fd, arr, e;
+
+	if (a->o.state == NULL || (fd = open(a->o.state, O_RDONLY |
+	    O_CLOEXEC)) < 0)
+		return;
+	if ((buf = malloc(1024 * 1024)) == NULL) {
+		close(fd);
+		return;
+	}
+	n = read(fd, buf, 1024 * 1024);
+	close(fd);
+	if (n > 0 && (j = sp_json_new()) != NULL) {
+		if (sp_json_parse(j, buf, (size_t)n, 1, NULL) == SP_JSON_OK) {
+			if (sp_json_int(j, sp_json_get(j, 0, "blocked_until"),
+			    &v) == 0)
+				a->blocked = (time_t)v;
+			if (sp_json_int(j, sp_json_get(j, 0, "limit"), &v) == 0)
+				a->limit = (double)v;
+			arr = sp_json_get(j, 0, "sent");
+			for (e = sp_json_first(j, arr); e >= 0;
+			    e = sp_json_next(j, arr, e))
+				if (sp_json_int(j, e, &v) == 0 &&
+				    (double)v / 1000 > rnow - SP_API_WINDOW &&
+				    (double)v / 1000 <= rnow)
+					sent_push(a, now - (rnow -
+					    (double)v / 1000));
+			/* We know the sends of a whole window. */
+			a->known = now - SP_API_WINDOW;
+		}
+		sp_json_free(j);
+	}
+	free(buf);
+}
+
+static void
+state_save(struct sp_api *a)
+{
+	double now = mono(), rnow = realtime();
+	const char *buf;
+	size_t i, len;
+
+	if (a->o.state == NULL)
+		return;
+	inwindow(a, now);
+	sp_jsonw_reset(a->w);
+	sp_jsonw_obj(a->w);
+	sp_jsonw_key(a->w, "blocked_until");
+	sp_jsonw_int(a->w, (long long)a->blocked);
+	sp_jsonw_key(a->w, "limit");
+	sp_jsonw_int(a->w, (long long)a->limit);
+	sp_jsonw_key(a->w, "sent");
+	sp_jsonw_arr(a->w);
+	for (i = 0; i < a->nsent; i++)
+		sp_jsonw_int(a->w, (long long)((rnow - (now -
+		    a->sent[(a->senthead + i) % a->sentcap])) * 1000));
+	sp_jsonw_end(a->w);
+	sp_jsonw_end(a->w);
+	if ((buf = sp_jsonw_buf(a->w, &len)) != NULL)
+		(void)sp_write_private(a->o.state, buf, len);	/* best effort */
+	sp_jsonw_reset(a->w);
+}
+
+int
+sp_api_new(const struct sp_api_opts *o, struct sp_api **out)
+{
+	struct sp_api *a;
+	size_t n;
+
+	*out = NULL;
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return SP_FATAL_IO;
+	a->o = *o;
+	if (a->o.jobs < 1)
+		a->o.jobs = 1;
+	if ((a->base = strdup(o->api_url)) == NULL ||
+	    (a->multi = curl_multi_init()) == NULL ||
+	    (a->j = sp_json_new()) == NULL || (a->w = sp_jsonw_new()) == NULL ||
+	    rehash(a) != 0) {
+		sp_api_free(a);
+		return SP_FATAL_IO;
+	}
+	n = strlen(a->base);
+	while (n > 0 && a->base[n - 1] == '/')
+		a->base[--n] = '\0';
+	curl_multi_setopt(a->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+	    (long)a->o.jobs);
+	curl_multi_setopt(a->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+	a->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^
+	    0x9E3779B97F4A7C15ULL;
+	a->status = SP_OK;
+	*out = a;
+	return SP_OK;
+}
+
+static void
+pages_free(struct pages *p)
+{
+	int i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->n; i++)
+		free(p->body[i]);
+	free(p->body);
+	free(p->len);
+	free(p->first);
+	free(p);
+}
+
+void
+sp_api_free(struct sp_api *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < a->nitem; i++)
+		pages_free(a->item[i].pages);
+	if (a->multi != NULL)
+		curl_multi_cleanup(a->multi);
+	sp_json_free(a->j);
+	sp_jsonw_free(a->w);
+	free(a->item);
+	free(a->hash);
+	free(a->queue.v);
+	free(a->pageq.v);
+	free(a->delayed);
+	free(a->sent);
+	free(a->base);
+	free(a);
+}
+
+int
+sp_api_add(struct sp_api *a, enum sp_kind kind, const char *id, void *user)
+{
+	struct item *it;
+	size_t k;
+
+	if (!sp_id_valid(id, strlen(id)))
+		return -1;
+	k = hashof(kind, id) & (a->hashcap - 1);
+	for (; a->hash[k] != 0; k = (k + 1) & (a->hashcap - 1)) {
+		it = &a->item[a->hash[k] - 1];
+		if (it->kind == kind && strcmp(it->id, id) == 0)
+			return 0;
+	}
+	if (a->nitem == a->capitem) {
+		size_t cap = a->capitem ? a->capitem * 2 : 1024;
+
+		if ((it = realloc(a->item, cap * sizeof(*it))) == NULL)
+			return -1;
+		a->item = it;
+		a->capitem = cap;
+	}
+	it = &a->item[a->nitem];
+	memset(it, 0, sizeof(*it));
+	memcpy(it->id, id, SP_ID_LEN + 1);
+	it->kind = (uint8_t)kind;
+	it->user = user;
+	if (dq_push(&a->queue, (int)a->nitem, 0) != 0)
+		return -1;
+	a->hash[k] = (int)++a->nitem;
+	a->st.ids++;
+	if (a->nitem * 2 > a->hashcap && rehash(a) != 0)
+		return -1;
+	return 1;
+}
+
+/* Events. */
+
+struct run {
+	struct sp_api		*a;
+	sp_api_result_fn	*result;
+	sp_api_event_fn		*event;
+	void			*ctx;
+};
+
+static void
+event(struct run *r, enum sp_api_ev type, int i, const char *reason,
+    double wait, int left)
+{
+	struct sp_api_event ev;
+
+	if (r->event == NULL)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	if (i >= 0) {
+		ev.kind = (enum sp_kind)r->a->item[i].kind;
+		ev.id = r->a->item[i].id;
+		ev.user = r->a->item[i].user;
+	}
+	ev.reason = reason;
+	ev.wait = wait;
+	ev.left = left;
+	r->event(&ev, r->ctx);
+}
+
+static void
+stopwith(struct sp_api *a, enum sp_api_stop why, int status,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+stopwith(struct sp_api *a, enum sp_api_stop why, int status,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (a->stop != SP_API_STOP_NONE)
+		return;
+	a->stop = why;
+	a->status = sp_status_merge(a->status, status);
+	va_start(ap, fmt);
+	vsnprintf(a->detail, sizeof(a->detail), fmt, ap);
+	va_end(ap);
+}
+
+/* Requests. */
+
+static size_t
+onbody(char *p, size_t size, size_t n, void *arg)
+{
+	struct req *q = arg;
+	size_t len = size * n, cap;
+	char *b;
+
+	if (q->len + len + 1 > MAXBODY) {
+		q->toolarge = 1;
+		return 0;
+	}
+	if (q->len + len + 1 > q->cap) {
+		cap = q->cap ? q->cap : 16384;
+		while (cap < q->len + len + 1)
+			cap *= 2;
+		if ((b = realloc(q->body, cap)) == NULL)
+			return 0;
+		q->body = b;
+		q->cap = cap;
+	}
+	memcpy(q->body + q->len, p, len);
+	q->len += len;
+	q->body[q->len] = '\0';
+	return len;
+}
+
+static void
+req_free(struct req *q)
+{
+	if (q == NULL)
+		return;
+	if (q->easy != NULL)
+		curl_easy_cleanup(q->easy);
+	free(q->body);
+	free(q);
+}
+
+static const char *
+plural(enum sp_kind k)
+{
+	return k == SP_KIND_ALBUM ? "albums" : k == SP_KIND_ARTIST ?
+	    "artists" : "tracks";
+}
+
+static int
+start(struct sp_api *a, struct req *q, double now)
+{
+	char url[2048];
+	int k, off, i;
+
+	if (q->type == R_PAGE) {
+		struct item *it = &a->item[q->item[0]];
+
+		snprintf(url, sizeof(url), "%s/albums/%s/tracks?offset=%d"
+		    "&limit=%d", a->base, it->id, (q->page + 1) * PAGE, PAGE);
+	} else if (q->type == R_SINGLE) {
+		struct item *it = &a->item[q->item[0]];
+
+		snprintf(url, sizeof(url), "%s/%s/%s", a->base,
+		    plural((enum sp_kind)it->kind), it->id);
+	} else {
+		k = a->item[q->item[0]].kind;
+		off = snprintf(url, sizeof(url), "%s/%s?ids=", a->base,
+		    plural((enum sp_kind)k));
+		for (i = 0; i < q->n; i++)
+			off += snprintf(url + off, sizeof(url) - (size_t)off,
+			    "%s%s", i ? "," : "", a->item[q->item[i]].id);
+	}
+	if ((q->easy = curl_easy_init()) == NULL)
+		return -1;
+	curl_easy_setopt(q->easy, CURLOPT_URL, url);
+	curl_easy_setopt(q->easy, CURLOPT_PRIVATE, q);
+	curl_easy_setopt(q->easy, CURLOPT_WRITEFUNCTION, onbody);
+	curl_easy_setopt(q->easy, CURLOPT_WRITEDATA, q);
+	curl_easy_setopt(q->easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
+	curl_easy_setopt(q->easy, CURLOPT_XOAUTH2_BEARER, a->token);
+	curl_easy_setopt(q->easy, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(q->easy, CURLOPT_TIMEOUT, a->o.timeout);
+	curl_easy_setopt(q->easy, CURLOPT_PIPEWAIT, 1L);
+	curl_easy_setopt(q->easy, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(q->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(q->easy, CURLOPT_USERAGENT, "sp/" SP_VERSION);
+	if (curl_multi_add_handle(a->multi, q->easy) != CURLM_OK)
+		return -1;
+	q->prev = NULL;
+	if ((q->next = a->flight) != NULL)
+		a->flight->prev = q;
+	a->flight = q;
+	q->gen = a->gen;
+	for (i = 0; q->type != R_PAGE && i < q->n; i++)
+		a->item[q->item[i]].state = I_FLIGHT;
+	a->inflight++;
+	a->st.requests++;
+	a->last = now;
+	sent_push(a, now);
+	return 0;
+}
+
+/* May a request start now?  If not, *next is when to look again. */
+static int
+may_send(struct sp_api *a, double now, double *next)
+{
+	double t = now, gap = 0;
+
+	if (a->pause > t)
+		t = a->pause;
+	if (a->o.rate > 0)
+		gap = 1 / a->o.rate;
+	if (a->limit > 0 && (double)SP_API_WINDOW / a->limit > gap)
+		gap = (double)SP_API_WINDOW / a->limit;
+	if (a->limit <= 0 && a->halved > 0 && 1 / a->halved > gap)
+		gap = 1 / a->halved;
+	if (a->last + gap > t)
+		t = a->last + gap;
+	if (a->limit > 0 && inwindow(a, now) >= (size_t)a->limit &&
+	    a->sent[a->senthead] + SP_API_WINDOW > t)
+		t = a->sent[a->senthead] + SP_API_WINDOW;
+	*next = t;
+	return t <= now;
+}
+
+/* Start what may start; -1 when out of memory. */
+static int
+fill(struct sp_api *a, double now, double *next)
+{
+	struct req *q;
+	int i, k;
+
+	*next = now + TICK;
+	while (a->stop == SP_API_STOP_NONE && a->inflight < a->o.jobs &&
+	    (a->queue.n > 0 || a->pageq.n > 0)) {
+		if (!may_send(a, now, next))
+			return 0;
+		if ((q = calloc(1, sizeof(*q))) == NULL)
+			return -1;
+		if (a->pageq.n > 0) {
+			q->type = R_PAGE;
+			q->item[0] = dq_pop(&a->pageq);
+			q->page = dq_pop(&a->pageq);
+			q->n = 1;
+			if (a->item[q->item[0]].state != I_PAGING) {
+				free(q);	/* its album is refetched */
+				continue;
+			}
+			q->pgen = a->item[q->item[0]].pgen;
+		} else {
+			q->item[0] = dq_pop(&a->queue);
+			q->n = 1;
+			q->type = R_SINGLE;
+			k = a->item[q->item[0]].kind;
+			if (a->o.batch && !a->nobatch) {
+				int max = k == SP_KIND_ALBUM ? 20 : MAXBATCH;
+
+				/* Same-kind neighbours join the batch. */
+				while (q->n < max && a->queue.n > 0 &&
+				    a->item[a->queue.v[a->queue.head]].kind ==
+				    k)
+					q->item[q->n++] = dq_pop(&a->queue);
+				q->type = R_BATCH;
+			}
+		}
+		if (start(a, q, now) != 0) {
+			for (i = 0; i < q->n; i++)
+				dq_push(&a->queue, q->item[i], 1);
+			req_free(q);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The answer for one item. */
+static void
+deliver(struct run *r, int i, int status, const struct sp_json *j, int v,
+    const char *msg)
+{
+	struct sp_api *a = r->a;
+	struct item *it = &a->item[i];
+	struct sp_api_result res;
+	int rc;
+
+	it->state = I_DONE;
+	if (status == 200)
+		a->st.ok++;
+	else
+		a->st.notfound++;
+	memset(&res, 0, sizeof(res));
+	res.kind = (enum sp_kind)it->kind;
+	res.id = it->id;
+	res.user = it->user;
+	res.status = status;
+	res.json = j;
+	res.value = v;
+	res.message = msg;
+	if ((rc = r->result(&res, r->ctx)) != SP_OK)
+		stopwith(a, SP_API_STOP_OTHER, rc, "stopped");
+}
+
+/* Back to the queue, front first: no retry spent. */
+static void
+requeue(struct sp_api *a, const struct req *q)
+{
+	int i;
+
+	for (i = q->n - 1; i >= 0; i--) {
+		if (q->type == R_PAGE) {
+			dq_push(&a->pageq, q->page, 1);
+			dq_push(&a->pageq, q->item[0], 1);
+			break;
+		}
+		a->item[q->item[i]].state = I_QUEUED;
+		dq_push(&a->queue, q->item[i], 1);
+	}
+}
+
+static void
+giveup(struct run *r, int i, enum sp_api_ev ev, const char *reason)
+{
+	struct item *it = &r->a->item[i];
+
+	it->state = I_DONE;
+	pages_free(it->pages);
+	it->pages = NULL;
+	r->a->st.failed++;
+	event(r, ev, i, reason, 0, 0);
+}
+
+/* A transient failure: retry after a backoff, or give up. */
+static void
+transient(struct run *r, const struct req *q, const char *reason,
+    double now)
+{
+	struct sp_api *a = r->a;
+	struct item *it;
+	double wait;
+	int i, left;
+
+	for (i = 0; i < q->n; i++) {
+		it = &a->item[q->item[i]];
+		if (q->type == R_PAGE) {
+			/* The whole album is fetched again. */
+			if (it->state != I_PAGING || q->pgen != it->pgen)
+				return;
+			pages_free(it->pages);
+			it->pages = NULL;
+			it->pgen++;
+		}
+		if (it->tries == 0)
+			it->failed0 = now;
+		it->tries++;
+		left = a->o.retries - it->tries + 1;
+		wait = fmin(BACKOFF_CAP, pow(2, it->tries - 1)) * jitter(a);
+		if (left <= 0 || now + wait - it->failed0 > RETRY_TOTAL) {
+			giveup(r, q->item[i], SP_API_EV_GIVEUP, reason);
+			continue;
+		}
+		event(r, SP_API_EV_RETRY, q->item[i], reason, wait, left - 1);
+		it->state = I_DELAYED;
+		it->due = now + wait;
+		if (a->ndelayed == a->capdelayed) {
+			size_t cap = a->capdelayed ? a->capdelayed * 2 : 64;
+			int *d = realloc(a->delayed, cap * sizeof(*d));
+
+			if (d == NULL) {
+				giveup(r, q->item[i], SP_API_EV_GIVEUP,
+				    "out of memory");
+				continue;
+			}
+			a->delayed = d;
+			a->capdelayed = cap;
+		}
+		a->delayed[a->ndelayed++] = q->item[i];
+	}
+}
+
+static void
+undelay(struct sp_api *a, double now, double *next)
+{
+	size_t i = 0;
+
+	while (i < a->ndelayed) {
+		struct item *it = &a->item[a->delayed[i]];
+
+		if (it->due <= now) {
+			it->state = I_QUEUED;
+			dq_push(&a->queue, a->delayed[i], 1);
+			a->delayed[i] = a->delayed[--a->ndelayed];
+			continue;
+		}
+		if (it->due < *next)
+			*next = it->due;
+		i++;
+	}
+}
+
+/* A 429: pause everything, learn the limit, or stop if told to wait long. */
+static void
+ratelimited(struct run *r, const struct req *q, long ra, double now)
+{
+	struct sp_api *a = r->a;
+	struct sp_json *j = a->j;
+	const char *reason = NULL;
+	double wait, until;
+	size_t n;
+
+	a->st.r429++;
+	if (q->body != NULL && sp_json_parse(j, q->body, q->len, 1, NULL) ==
+	    SP_JSON_OK)
+		reason = sp_json_str(j, sp_json_path(j, 0, "error.reason"),
+		    NULL);
+	requeue(a, q);
+	if (reason != NULL && strcmp(reason, "QUOTA_EXCEEDED") == 0) {
+		a->retry_at = time(NULL) + (ra > 0 ? ra : 86400);
+		a->blocked = a->retry_at;
+		stopwith(a, SP_API_STOP_QUOTA, SP_TEMPFAIL, "Spotify daily "
+		    "quota exhausted");
+		return;
+	}
+	if (ra > a->o.max_wait) {
+		a->retry_at = time(NULL) + ra;
+		a->blocked = a->retry_at;
+		stopwith(a, SP_API_STOP_WAIT, SP_TEMPFAIL, "Spotify asks to "
+		    "wait %ld s (Retry-After), longer than --max-wait %ld s",
+		    ra, a->o.max_wait);
+		return;
+	}
+	if (ra > 0) {
+		wait = (double)ra;
+		a->backoff = 0;
+	} else {
+		a->backoff = a->backoff > 0 ? fmin(a->backoff * 2, 60) : 1;
+		wait = a->backoff;
+	}
+	until = now + wait;
+	if (until > a->pause) {
+		a->st.waited += until - (a->pause > now ? a->pause : now);
+		a->pause = until;
+		event(r, SP_API_EV_WAIT, -1, "HTTP 429", wait, 0);
+	}
+	/* Learn: what we sent in the window was too much. */
+	n = inwindow(a, now);
+	if (now - a->known >= SP_API_WINDOW && n > 0) {
+		if (a->limit <= 0 || n * MARGIN < a->limit)
+			a->limit = fmax(1, floor((double)n * MARGIN));
+	} else if (a->limit <= 0) {
+		double span = fmin(now - a->known, SP_API_WINDOW);
+
+		a->halved = fmax(0.5, (double)n / fmax(span, 1) / 2);
+	}
+	a->raised = now;
+}
+
+/* Raise the learned limit slowly while no 429 comes. */
+static void
+raise_limit(struct sp_api *a, double now)
+{
+	if (now - a->raised < SP_API_WINDOW)
+		return;
+	a->raised = now;
+	if (a->limit > 0)
+		a->limit = ceil(a->limit * RAISE);
+	else if (a->halved > 0)
+		a->halved *= 1.1;
+}
+
+static void
+onauth(struct run *r, const struct req *q)
+{
+	struct sp_api *a = r->a;
+	char err[SP_AUTH_ERRSIZE];
+	int i, rc;
+
+	for (i = 0; i < q->n; i++)
+		if (q->gen == a->gen && ++a->item[q->item[i]].auths > 1) {
+			stopwith(a, SP_API_STOP_AUTH, SP_FATAL_AUTH, "Spotify "
+			    "rejects new access tokens (HTTP 401)");
+			requeue(a, q);
+			return;
+		}
+	requeue(a, q);
+	if (q->gen != a->gen)
+		return;		/* already renewed */
+	rc = sp_auth_token(a->o.auth, 1, &a->token, err);
+	if (rc != SP_OK) {
+		stopwith(a, SP_API_STOP_AUTH, rc, "%s", err);
+		return;
+	}
+	a->gen++;
+}
+
+/* Write the album with all its pages' items merged, parse it, deliver. */
+static void
+album_done(struct run *r, int i)
+{
+	struct sp_api *a = r->a;
+	struct item *it = &a->item[i];
+	struct pages *p = it->pages;
+	struct sp_json *pj;
+	struct sp_jsonw *w = a->w;
+	const char *buf;
+	char *copy;
+	size_t len;
+	int k, e, t, tk, pg, arr;
+
+	if ((pj = sp_json_new()) == NULL)
+		goto fail;
+	/* The first body is parsed in a->j below; pages in pj. */
+	if (sp_json_parse(a->j, p->first, p->firstlen, 1, NULL) !=
+	    SP_JSON_OK)
+		goto fail;
+	sp_jsonw_reset(w);
+	sp_jsonw_obj(w);
+	for (k = sp_json_first(a->j, 0); k >= 0; k = sp_json_next(a->j, 0,
+	    k)) {
+		sp_jsonw_key(w, sp_json_str(a->j, k, NULL));
+		if (strcmp(sp_json_str(a->j, k, NULL), "tracks") != 0 ||
+		    sp_json_type(a->j, k + 1) != SP_JSON_OBJECT) {
+			sp_jsonw_value(w, a->j, k + 1);
+			continue;
+		}
+		t = k + 1;
+		sp_jsonw_obj(w);
+		for (tk = sp_json_first(a->j, t); tk >= 0;
+		    tk = sp_json_next(a->j, t, tk)) {
+			const char *key = sp_json_str(a->j, tk, NULL);
+
+			sp_jsonw_key(w, key);
+			if (strcmp(key, "next") == 0) {
+				sp_jsonw_null(w);
+				continue;
+			}
+			if (strcmp(key, "items") != 0) {
+				sp_jsonw_value(w, a->j, tk + 1);
+				continue;
+			}
+			sp_jsonw_arr(w);
+			for (e = sp_json_first(a->j, tk + 1); e >= 0;
+			    e = sp_json_next(a->j, tk + 1, e))
+				sp_jsonw_value(w, a->j, e);
+			for (pg = 0; pg < p->n; pg++) {
+				if (sp_json_parse(pj, p->body[pg], p->len[pg],
+				    1, NULL) != SP_JSON_OK)
+					goto fail;
+				arr = sp_json_get(pj, 0, "items");
+				for (e = sp_json_first(pj, arr); e >= 0;
+				    e = sp_json_next(pj, arr, e))
+					sp_jsonw_value(w, pj, e);
+			}
+			sp_jsonw_end(w);
+		}
+		sp_jsonw_end(w);
+	}
+	sp_jsonw_end(w);
+	sp_json_free(pj);
+	pj = NULL;
+	if ((buf = sp_jsonw_buf(w, &len)) == NULL || (copy = malloc(len +
+	    1)) == NULL)
+		goto fail;
+	memcpy(copy, buf, len + 1);
+	sp_jsonw_reset(w);
+	pages_free(it->pages);
+	it->pages = NULL;
+	if (sp_json_parse(a->j, copy, len, 1, NULL) == SP_JSON_OK)
+		deliver(r, i, 200, a->j, 0, NULL);
+	else
+		giveup(r, i, SP_API_EV_FAILED, "album pages did not merge");
+	free(copy);
+	return;
+fail:
+	sp_json_free(pj);
+	sp_jsonw_reset(w);
+	giveup(r, i, SP_API_EV_FAILED, "album pages did not merge");
+}
+
+/*
+ * An album whose track listing goes on: keep it, queue its pages.
+ * Returns 1 if paging started, 0 if the album is whole.
+ */
+static int
+paging(struct run *r, int i, const struct sp_json *j, int v,
+    const char *body, size_t len)
+{
+	struct sp_api *a = r->a;
+	struct pages *p;
+	long long total;
+	int have, n, k;
+
+	if (sp_json_type(j, sp_json_path(j, v, "tracks.next")) !=
+	    SP_JSON_STRING || sp_json_int(j, sp_json_path(j, v,
+	    "tracks.total"), &total) != 0)
+		return 0;
+	have = sp_json_count(j, sp_json_path(j, v, "tracks.items"));
+	if (have != PAGE || total <= PAGE || total > 100000)
+		return 0;
+	n = (int)((total - PAGE + PAGE - 1) / PAGE);
+	if ((p = calloc(1, sizeof(*p))) == NULL ||
+	    (p->body = calloc((size_t)n, sizeof(*p->body))) == NULL ||
+	    (p->len = calloc((size_t)n, sizeof(*p->len))) == NULL ||
+	    (p->first = malloc(len + 1)) == NULL) {
+		pages_free(p);
+		return 0;
+	}
+	memcpy(p->first, body, len);
+	p->first[len] = '\0';
+	p->firstlen = len;
+	p->n = p->left = n;
+	a->item[i].pages = p;
+	a->item[i].state = I_PAGING;
+	for (k = 0; k < n; k++) {
+		dq_push(&a->pageq, i, 0);
+		dq_push(&a->pageq, k, 0);
+	}
+	return 1;
+}
+
+/* A 200: deliver each object (or null slot), or start paging. */
+static void
+answered(struct run *r, struct req *q, double now)
+{
+	struct sp_api *a = r->a;
+	struct sp_json *j = a->j;
+	struct pages *p;
+	int arr, e, i;
+
+	if (sp_json_parse(j, q->body ? q->body : "", q->len, 1, NULL) !=
+	    SP_JSON_OK) {
+		transient(r, q, "invalid JSON in a 200 answer", now);
+		return;
+	}
+	if (q->type == R_PAGE) {
+		p = a->item[q->item[0]].pages;
+		if (a->item[q->item[0]].state != I_PAGING ||
+		    q->pgen != a->item[q->item[0]].pgen)
+			return;		/* a stale page */
+		if (sp_json_type(j, sp_json_get(j, 0, "items")) !=
+		    SP_JSON_ARRAY) {
+			transient(r, q, "album page without items", now);
+			return;
+		}
+		p->body[q->page] = q->body;
+		p->len[q->page] = q->len;
+		q->body = NULL;
+		if (--p->left == 0)
+			album_done(r, q->item[0]);
+		return;
+	}
+	if (q->type == R_SINGLE) {
+		if (sp_json_type(j, sp_json_get(j, 0, "id")) != SP_JSON_STRING) {
+			transient(r, q, "answer without an id", now);
+			return;
+		}
+		if (a->item[q->item[0]].kind == SP_KIND_ALBUM &&
+		    paging(r, q->item[0], j, 0, q->body, q->len))
+			return;
+		deliver(r, q->item[0], 200, j, 0, NULL);
+		return;
+	}
+	arr = sp_json_get(j, 0, plural((enum sp_kind)a->item[q->item[0]].kind));
+	if (sp_json_count(j, arr) != q->n ||
+	    sp_json_type(j, arr) != SP_JSON_ARRAY) {
+		transient(r, q, "batch answer of the wrong size", now);
+		return;
+	}
+	for (i = 0, e = sp_json_first(j, arr); e >= 0 && i < q->n;
+	    i++, e = sp_json_next(j, arr, e)) {
+		if (sp_json_type(j, e) == SP_JSON_NULL)
+			deliver(r, q->item[i], 404, NULL, -1,
+			    "null in a batch answer");
+		else if (a->item[q->item[i]].kind != SP_KIND_ALBUM ||
+		    !paging(r, q->item[i], j, e, NULL, 0))
+			deliver(r, q->item[i], 200, j, e, NULL);
+	}
+}
+
+static const char *
+curlreason(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		return "timed out";
+	case CURLE_COULDNT_CONNECT:
+		return "connection refused";
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return "host not found";
+	case CURLE_PARTIAL_FILE:
+		return "answer cut short";
+	case CURLE_GOT_NOTHING:
+		return "empty answer";
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+		return "connection reset";
+	default:
+		return curl_easy_strerror(cc);
+	}
+}
+
+/* Take q off the multi handle and the in-flight list. */
+static void
+landed(struct sp_api *a, struct req *q)
+{
+	curl_multi_remove_handle(a->multi, q->easy);
+	if (q->prev != NULL)
+		q->prev->next = q->next;
+	else
+		a->flight = q->next;
+	if (q->next != NULL)
+		q->next->prev = q->prev;
+	a->inflight--;
+}
+
+static void
+done(struct run *r, struct req *q, CURLcode cc, double now)
+{
+	struct sp_api *a = r->a;
+	struct sp_json *j = a->j;
+	curl_off_t ra = -1;
+	long code = 0;
+	char reason[128];
+	const char *msg;
+
+	curl_easy_getinfo(q->easy, CURLINFO_RESPONSE_CODE, &code);
+	if (cc != CURLE_OK) {
+		if (q->toolarge) {
+			int i;
+
+			for (i = 0; i < q->n; i++)
+				giveup(r, q->item[i], SP_API_EV_FAILED,
+				    "answer over 32 MiB");
+			return;
+		}
+		transient(r, q, curlreason(cc), now);
+		return;
+	}
+	switch (code) {
+	case 200:
+		answered(r, q, now);
+		break;
+	case 404:
+		if (q->type == R_SINGLE) {
+			msg = NULL;
+			if (sp_json_parse(j, q->body ? q->body : "", q->len, 1,
+			    NULL) == SP_JSON_OK)
+				msg = sp_json_str(j, sp_json_path(j, 0,
+				    "error.message"), NULL);
+			deliver(r, q->item[0], 404, NULL, -1,
+			    msg ? msg : "not found");
+		} else
+			transient(r, q, "HTTP 404", now);
+		break;
+	case 429:
+		curl_easy_getinfo(q->easy, CURLINFO_RETRY_AFTER, &ra);
+		ratelimited(r, q, (long)ra, now);
+		break;
+	case 401:
+		onauth(r, q);
+		break;
+	case 403:
+	case 400:
+		if (q->type == R_BATCH) {
+			if (!a->nobatch) {
+				a->nobatch = 1;
+				event(r, SP_API_EV_NOBATCH, -1, code == 403 ?
+				    "HTTP 403" : "HTTP 400", 0, 0);
+			}
+			requeue(a, q);
+		} else if (code == 403) {
+			requeue(a, q);
+			stopwith(a, SP_API_STOP_FORBIDDEN, SP_FATAL_AUTH,
+			    "Spotify answered 403 Forbidden to a single-id "
+			    "request: this app has lost access to the API "
+			    "(in Development Mode its owner needs an active "
+			    "Premium subscription); nothing more is requested");
+		} else {
+			int i;
+
+			for (i = 0; i < q->n; i++)
+				giveup(r, q->item[i], SP_API_EV_FAILED,
+				    "HTTP 400 (the API calls the id invalid)");
+		}
+		break;
+	case 408:
+	case 500:
+	case 502:
+	case 503:
+	case 504:
+		snprintf(reason, sizeof(reason), "HTTP %ld", code);
+		transient(r, q, reason, now);
+		break;
+	default:
+		snprintf(reason, sizeof(reason), "HTTP %ld", code);
+		if (code >= 500)
+			transient(r, q, reason, now);
+		else {
+			int i;
+
+			for (i = 0; i < q->n; i++)
+				giveup(r, q->item[i], SP_API_EV_FAILED, reason);
+		}
+	}
+}
+
+static void
+progress(struct run *r, double now)
+{
+	struct sp_api *a = r->a;
+	size_t n;
+
+	a->st.elapsed = now - a->t0;
+	n = inwindow(a, now);
+	a->st.rate = (double)n / fmax(1, fmin(SP_API_WINDOW, now - a->t0));
+	a->st.tokens = sp_auth_requests(a->o.auth);
+	event(r, SP_API_EV_PROGRESS, -1, NULL, a->pause > now ?
+	    a->pause - now : 0, 0);
+}
+
+static void
+abort_all(struct sp_api *a)
+{
+	struct req *q;
+
+	while ((q = a->flight) != NULL) {
+		landed(a, q);
+		req_free(q);
+	}
+}
+
+int
+sp_api_run(struct sp_api *a, sp_api_result_fn *result, sp_api_event_fn *ev,
+    void *ctx)
+{
+	struct run r = { a, result, ev, ctx };
+	struct CURLMsg *m;
+	struct req *q;
+	char err[SP_AUTH_ERRSIZE];
+	double now, next, send, tick = 0;
+	int running, left, rc, ms;
+
+	a->t0 = a->known = a->raised = mono();
+	state_load(a);
+	if (a->blocked > time(NULL) && a->queue.n > 0) {
+		a->retry_at = a->blocked;
+		stopwith(a, SP_API_STOP_WAIT, SP_TEMPFAIL, "Spotify asked "
+		    "an earlier run to wait until then");
+		return a->status;
+	}
+	if (a->queue.n > 0) {
+		rc = sp_auth_token(a->o.auth, 0, &a->token, err);
+		if (rc != SP_OK) {
+			stopwith(a, SP_API_STOP_AUTH, rc, "%s", err);
+			return a->status;
+		}
+	}
+	for (;;) {
+		now = mono();
+		if (sp_signal() != 0) {
+			stopwith(a, SP_API_STOP_OTHER, SP_SIGNALLED +
+			    sp_signal(), "interrupted");
+			abort_all(a);
+			break;
+		}
+		next = now + TICK;
+		undelay(a, now, &next);
+		raise_limit(a, now);
+		if (fill(a, now, &send) != 0) {
+			stopwith(a, SP_API_STOP_OTHER, SP_FATAL_IO,
+			    "out of memory");
+			abort_all(a);
+			break;
+		}
+		if (a->queue.n > 0 || a->pageq.n > 0)
+			next = fmin(next, send);
+		if (a->inflight == 0 && (a->stop != SP_API_STOP_NONE ||
+		    (a->queue.n == 0 && a->pageq.n == 0 &&
+		    a->ndelayed == 0)))
+			break;
+		curl_multi_perform(a->multi, &running);
+		while ((m = curl_multi_info_read(a->multi, &left)) != NULL) {
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
+			    (char **)&q);
+			landed(a, q);
+			done(&r, q, m->data.result, mono());
+			req_free(q);
+		}
+		now = mono();
+		if (now >= tick) {
+			progress(&r, now);
+			tick = now + TICK;
+		}
+		ms = (int)ceil((fmin(next, tick) - now) * 1000);
+		if (ms < 1)
+			ms = 1;
+		if (ms > 250)
+			ms = 250;
+		curl_multi_poll(a->multi, NULL, 0, ms, NULL);
+	}
+	progress(&r, mono());
+	state_save(a);
+	if (a->st.failed > 0 || a->stop == SP_API_STOP_QUOTA ||
+	    a->stop == SP_API_STOP_WAIT)
+		a->status = sp_status_merge(a->status, SP_TEMPFAIL);
+	return a->status;
+}
+
+void
+sp_api_stats(const struct sp_api *a, struct sp_api_stats *st)
+{
+	*st = a->st;
+	st->tokens = sp_auth_requests(a->o.auth);
+}
+
+enum sp_api_stop
+sp_api_stopped(const struct sp_api *a, const char **detail,
+    time_t *retry_at)
+{
+	*detail = a->detail;
+	*retry_at = a->retry_at;
+	return a->stop;
+}
