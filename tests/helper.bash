@@ -55,7 +55,7 @@ man_options() {
 }
 help_options() {
 	sed -n 's/^ *\(-.*\)/\1/p' | sed 's/  .*//' |
-	    grep -o -- '--*[A-Za-z][-A-Za-z]*' | LC_ALL=C sort
+	    grep -o -- '--*[A-Za-z][-A-Za-z0-9]*' | LC_ALL=C sort
 }
 
 # man_synopsis PROG: the SYNOPSIS of man/PROG.1, on one line.
