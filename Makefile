@@ -39,12 +39,13 @@ $(BUILD)/lib/%.o: lib/%.c lib/*.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # The built-in genre rules: lib/genre-rules.txt as a C string.
-$(BUILD)/gen/sp_genre_builtin.c: lib/genre-rules.txt
+$(BUILD)/gen/sp_genre_builtin.c: lib/genre-rules.txt Makefile
 	@mkdir -p $(@D)
 	awk 'BEGIN { print "/* Generated from lib/genre-rules.txt. */"; \
-	    print "const char sp_genre_builtin[] =" } \
-	    { gsub(/[\\"?]/, "\\\\&"); print "\t\"" $$0 "\\n\"" } \
-	    END { print "\t\"\";" }' lib/genre-rules.txt > $@.tmp
+	    print "extern const char *const sp_genre_builtin[];"; \
+	    print "const char *const sp_genre_builtin[] = {" } \
+	    { gsub(/[\\"?]/, "\\\\&"); print "\t\"" $$0 "\"," } \
+	    END { print "\t0\n};" }' lib/genre-rules.txt > $@.tmp
 	mv $@.tmp $@
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
@@ -64,7 +65,7 @@ deps:
 	@sh tests/deps.sh $(DEPS)
 
 check: all
-	@sh tests/run
+	@bash tests/run
 
 check-asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan \
@@ -72,7 +73,7 @@ check-asan: deps
 	    LDFLAGS='-fsanitize=address,undefined' build
 	@SP_BIN=$(CURDIR)/build-asan/bin \
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/run
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bash tests/run
 
 test: check
 
