@@ -38,7 +38,7 @@ $(BUILD)/lib/%.o: lib/%.c lib/*.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-# The built-in genre rules: lib/genre-rules.txt as a C string.
+# The built-in genre rules: lib/genre-rules.txt as C strings, one a line.
 $(BUILD)/gen/sp_genre_builtin.c: lib/genre-rules.txt Makefile
 	@mkdir -p $(@D)
 	awk 'BEGIN { print "/* Generated from lib/genre-rules.txt. */"; \

@@ -19,8 +19,8 @@
 #define MAXFILE		(16 * 1024 * 1024)
 #define BUILTIN_NAME	"genre-rules.txt"
 
-/* lib/genre-rules.txt, turned into a C string by the Makefile. */
-extern const char sp_genre_builtin[];
+/* lib/genre-rules.txt, a string a line, made by the Makefile. */
+extern const char *const sp_genre_builtin[];
 
 static const char *const families[] = {
 	"pop", "rock", "metal", "punk", "hip hop", "r&b", "electronic",
@@ -309,21 +309,22 @@ sp_genre_rules_free(struct sp_genre_rules *r)
 	free(r);
 }
 
-/* Room for one more element in *a (of size sz), growing it; 0 or -1. */
-static int
+/*
+ * Array a of n elements of sz bytes, with room for *cap, grown to hold
+ * one more: the array (maybe moved), or NULL when out of memory (a is
+ * left as it was).
+ */
+static void *
 more(void *a, size_t *cap, size_t n, size_t sz)
 {
-	void *b;
 	size_t c;
 
 	if (n < *cap)
-		return 0;
+		return a;
 	c = *cap ? *cap * 2 : 64;
-	if ((b = realloc(*(void **)a, c * sz)) == NULL)
-		return -1;
-	*(void **)a = b;
-	*cap = c;
-	return 0;
+	if ((a = realloc(a, c * sz)) != NULL)
+		*cap = c;
+	return a;
 }
 
 static char *
@@ -353,10 +354,12 @@ pattern(struct sp_genre_rules *r, char *s, char *err, size_t errsize)
 	struct words ws;
 	char q[SP_QUOTE_SIZE], *norm;
 	size_t k, n;
+	void *a;
 	int len;
 
-	if (more(&r->p, &r->capp, r->np, sizeof(*r->p)) != 0)
+	if ((a = more(r->p, &r->capp, r->np, sizeof(*r->p))) == NULL)
 		return SP_FATAL_IO;
+	r->p = a;
 	p = &r->p[r->np];
 	p->text = s;
 	p->exact = *s == '=';
@@ -381,8 +384,9 @@ pattern(struct sp_genre_rules *r, char *s, char *err, size_t errsize)
 	p->first = r->nw;
 	p->n = ws.count;
 	for (k = 0; k < ws.count; k++) {
-		if (more(&r->w, &r->capw, r->nw, sizeof(*r->w)) != 0)
+		if ((a = more(r->w, &r->capw, r->nw, sizeof(*r->w))) == NULL)
 			return SP_FATAL_IO;
+		r->w = a;
 		w = &r->w[r->nw++];
 		w->s = ws.s[k];
 		n = ws.n[k];
@@ -414,6 +418,7 @@ rule(struct sp_genre_rules *r, char *s, char *e, unsigned long line,
 {
 	struct rule *ru;
 	char q[SP_QUOTE_SIZE], *colon, *pe, *comma, *fam, *pats;
+	void *a;
 	int rc;
 
 	if ((pe = strchr(s, '#')) != NULL) {
@@ -429,8 +434,9 @@ rule(struct sp_genre_rules *r, char *s, char *e, unsigned long line,
 	}
 	pats = colon + 1;
 	fam = trim(s, &colon);
-	if (more(&r->r, &r->capr, r->nr, sizeof(*r->r)) != 0)
+	if ((a = more(r->r, &r->capr, r->nr, sizeof(*r->r))) == NULL)
 		return SP_FATAL_IO;
+	r->r = a;
 	ru = &r->r[r->nr];
 	if ((ru->family = family(fam)) == NULL) {
 		snprintf(err, errsize, "unknown family: %s",
@@ -449,6 +455,27 @@ rule(struct sp_genre_rules *r, char *s, char *e, unsigned long line,
 	ru->n = r->np - ru->first;
 	r->nr++;
 	return SP_OK;
+}
+
+/* The built-in rules as one text. */
+static char *
+builtin(void)
+{
+	char *text, *p;
+	size_t i, n = 0;
+
+	for (i = 0; sp_genre_builtin[i] != NULL; i++)
+		n += strlen(sp_genre_builtin[i]) + 1;
+	if ((text = p = malloc(n + 1)) == NULL)
+		return NULL;
+	for (i = 0; sp_genre_builtin[i] != NULL; i++) {
+		n = strlen(sp_genre_builtin[i]);
+		memcpy(p, sp_genre_builtin[i], n);
+		p[n] = '\n';
+		p += n + 1;
+	}
+	*p = '\0';
+	return text;
 }
 
 static char *
@@ -517,7 +544,7 @@ sp_genre_rules_load(const char *path, struct sp_genre_rules **out,
 	if (path != NULL)
 		r->text = slurp(path, err, SP_GENRE_ERRSIZE);
 	else
-		r->text = strdup(sp_genre_builtin);
+		r->text = builtin();
 	if (r->name == NULL || r->text == NULL)
 		goto fail;
 	len = strlen(r->text);
@@ -531,8 +558,8 @@ sp_genre_rules_load(const char *path, struct sp_genre_rules **out,
 		if ((rc = rule(r, s, e, line, msg, sizeof(msg))) != SP_OK) {
 			if (rc == SP_FATAL_IO)
 				snprintf(msg, sizeof(msg), "out of memory");
-			snprintf(err, SP_GENRE_ERRSIZE, "%.200s:%lu: %s", r->name,
-			    line, msg);
+			snprintf(err, SP_GENRE_ERRSIZE, "%.200s:%lu: %s",
+			    r->name, line, msg);
 			goto fail;
 		}
 		if (e == r->text + len)
