@@ -110,7 +110,7 @@ struct slow {
 enum {
 	OPT_BADJSON = 256, OPT_DEVMODE, OPT_EMPTY429, OPT_EXPIRES, OPT_FAIL,
 	OPT_HANG, OPT_LATENCY, OPT_LOG, OPT_NOGENRES, OPT_PORTFILE, OPT_QUOTA,
-	OPT_QUOTARA, OPT_RATE, OPT_RELINK, OPT_RADATE, OPT_TOKENREQ,
+	OPT_QUOTARA, OPT_RATE, OPT_RELINK, OPT_RADATE, OPT_REVOKE, OPT_TOKENREQ,
 	OPT_TRUNCATE, OPT_WINDOW
 };
 
@@ -131,6 +131,7 @@ static long long rate_limit;
 static struct relink *relinks;
 static size_t nrelinks;
 static int retry_after_date;
+static int revoke_tokens;
 static long long token_requests;
 static long long truncate_every;
 static long long window = 30;
@@ -153,6 +154,7 @@ static const struct option longopts[] = {
 	{ "rate-limit",		required_argument,	NULL,	OPT_RATE },
 	{ "relink",		required_argument,	NULL,	OPT_RELINK },
 	{ "retry-after-date",	no_argument,		NULL,	OPT_RADATE },
+	{ "revoke-tokens",	no_argument,		NULL,	OPT_REVOKE },
 	{ "token-requests",	required_argument,	NULL,	OPT_TOKENREQ },
 	{ "truncate-every",	required_argument,	NULL,	OPT_TRUNCATE },
 	{ "version",		no_argument,		NULL,	'V' },
@@ -173,8 +175,9 @@ usage(FILE *f, int status)
 	    "[--quota-retry-after secs]\n"
 	    "                   [--rate-limit n] [--relink id=otherid] "
 	    "[--retry-after-date]\n"
-	    "                   [--token-requests n] [--truncate-every k] "
-	    "[--window secs]\n"
+	    "                   [--revoke-tokens] [--token-requests n] "
+	    "[--truncate-every k]\n"
+	    "                   [--window secs]\n"
 	    "                   catalogdir\n"
 	    "  --bad-json-every k        every k-th 200 has a broken body\n"
 	    "  --dev-mode                no batches, fewer fields\n"
@@ -193,6 +196,7 @@ usage(FILE *f, int status)
 	    "  --rate-limit n            at most n requests per window\n"
 	    "  --relink id=otherid       serve otherid's track for id\n"
 	    "  --retry-after-date        send Retry-After as an HTTP-date\n"
+	    "  --revoke-tokens           answer 401 to every token\n"
 	    "  --token-requests n        a token expires after n requests\n"
 	    "  --truncate-every k        every k-th response is cut short\n"
 	    "  -V, --version             print the version and exit\n"
@@ -804,7 +808,10 @@ check_token(struct emu *e, struct MHD_Connection *c)
 		t = &e->tokens[(e->ntokens - 1 - i) % TOKENS];
 		if (strcmp(t->s, h) != 0)
 			continue;
-		if (now(CLOCK_MONOTONIC) - t->issued >= (double)expires_in ||
+		if (revoke_tokens)
+			msg = "Invalid access token";
+		else if (now(CLOCK_MONOTONIC) - t->issued >=
+		    (double)expires_in ||
 		    (token_requests > 0 && t->uses >= token_requests))
 			msg = "The access token expired";
 		else
@@ -1300,6 +1307,7 @@ main(int argc, char *argv[])
 			rate_limit = number("rate-limit", optarg, 0, 1000000);
 			break;
 		case OPT_RELINK: add_relink(optarg); break;
+		case OPT_REVOKE: revoke_tokens = 1; break;
 		case OPT_RADATE: retry_after_date = 1; break;
 		case OPT_TOKENREQ:
 			token_requests = number("token-requests", optarg, 0,

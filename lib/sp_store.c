@@ -174,6 +174,21 @@ mkparent(const char *path)
 	return rc;
 }
 
+/* How long to wait for a lock: $SP_BUSY_TIMEOUT seconds, or 30. */
+static int
+busytimeout(void)
+{
+	const char *e, *errstr;
+	long long v;
+
+	if ((e = getenv("SP_BUSY_TIMEOUT")) != NULL) {
+		v = sp_parse_long(e, 0, 3600, &errstr);
+		if (errstr == NULL)
+			return (int)v * 1000;
+	}
+	return BUSY_TIMEOUT_MS;
+}
+
 static int
 exec(struct sp_store *s, const char *sql)
 {
@@ -268,7 +283,7 @@ sp_store_open(const char *path, int flags, struct sp_store **out,
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(s->db, busytimeout());
 	if (exec(s, "PRAGMA journal_mode = WAL") != 0 ||
 	    exec(s, "PRAGMA synchronous = NORMAL") != 0 ||
 	    exec(s, "PRAGMA foreign_keys = OFF") != 0) {

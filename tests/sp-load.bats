@@ -471,3 +471,23 @@ sp-load: 0 records; 0 rejected'
 	assert_equal "${stderr_lines[1]}" 'usage: sp-load [-hqV] [-b n] [-d file] [file ...]'
 	[ ! -e "$SP_DB" ]
 }
+
+@test "sp-load: a store locked by another program: database is locked after SP_BUSY_TIMEOUT, nothing half-written, exit 4" {
+	sp-load -q < /dev/null
+	mkfifo "$BATS_TEST_TMPDIR/hold"
+	# Another program holds the write lock until we let it go.
+	sqlite3 "$SP_DB" "BEGIN IMMEDIATE; CREATE TABLE x(a);" \
+	    ".shell cat $BATS_TEST_TMPDIR/hold" "COMMIT;" 3>&- &
+	local holder=$!
+	for ((i = 0; i < 100; i++)); do
+		sqlite3 "$SP_DB" "PRAGMA busy_timeout = 0; BEGIN IMMEDIATE; ROLLBACK;" \
+		    2>/dev/null || break
+		sleep 0.05
+	done
+	SP_BUSY_TIMEOUT=0 run -4 --separate-stderr sp-load < "$FIX/sp-load/play.ndjson"
+	echo > "$BATS_TEST_TMPDIR/hold"
+	wait "$holder"
+	assert_equal "${stderr%%$'\n'*}" 'sp-load: stdin:1: database: database is locked'
+	run sqlite3 "$SP_DB" 'SELECT count(*) FROM plays'
+	assert_output '0'
+}
