@@ -14,6 +14,7 @@
 #include "sp.h"
 #include "sp_err.h"
 #include "sp_genre.h"
+#include "sp_json.h"
 
 #define MAXWORDS	64		/* words of a genre that are matched */
 #define MAXFILE		(16 * 1024 * 1024)
@@ -92,42 +93,6 @@ family(const char *s)
 	return NULL;
 }
 
-/* One UTF-8 sequence at s (n bytes left): its length and *cp, or 0. */
-static size_t
-utf8dec(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len, i;
-	uint32_t c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		len = 2;
-		c = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		len = 3;
-		c = s[0] & 0x0F;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3F);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 /* Lower case of Latin-1 and Latin Extended-A letters; others as they are. */
 static uint32_t
 lower(uint32_t c)
@@ -177,14 +142,13 @@ utf8enc(char *o, uint32_t c)
 int
 sp_genre_norm(const char *in, size_t len, char *out, size_t outsize)
 {
-	const unsigned char *s = (const unsigned char *)in;
 	char enc[4];
 	size_t i = 0, o = 0, n, k;
 	uint32_t c;
 	int space = 0;
 
 	while (i < len) {
-		if ((n = utf8dec(s + i, len - i, &c)) == 0)
+		if ((n = sp_utf8_decode(in + i, len - i, &c)) == 0)
 			return -1;
 		i += n;
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||

@@ -178,15 +178,19 @@ primitive(const char *s, size_t n)
 	return i == n ? 0 : -1;
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8seq(const unsigned char *s, size_t n)
+size_t
+sp_utf8_decode(const char *p, size_t n, uint32_t *cpout)
 {
+	const unsigned char *s = (const unsigned char *)p;
 	uint32_t cp;
 	size_t len, i;
 
-	if (s[0] < 0x80)
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cpout = s[0];
 		return 1;
+	}
 	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
 		len = 2;
 		cp = s[0] & 0x1F;
@@ -208,17 +212,18 @@ utf8seq(const unsigned char *s, size_t n)
 	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
 	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 		return 0;
+	*cpout = cp;
 	return len;
 }
 
 int
 sp_utf8_valid(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
 	size_t i = 0, n;
 
 	while (i < len) {
-		if ((n = utf8seq(p + i, len - i)) == 0)
+		if ((n = sp_utf8_decode(s + i, len - i, &cp)) == 0)
 			return 0;
 		i += n;
 	}
@@ -286,8 +291,7 @@ string(struct sp_json *j, int i)
 			return SP_JSON_EINVAL;
 		}
 		if (c >= 0x80) {
-			if ((q = utf8seq((const unsigned char *)s + k,
-			    n - k)) == 0) {
+			if ((q = sp_utf8_decode(s + k, n - k, &cp)) == 0) {
 				j->where = (size_t)(s + k - j->buf);
 				return SP_JSON_EUTF8;
 			}

@@ -10,6 +10,7 @@
 #define SP_JSON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct sp_json;
 
@@ -74,5 +75,7 @@ const char	*sp_json_raw(const struct sp_json *, int v, size_t *len);
 
 /* Is s[0..len) valid UTF-8 (no overlongs, no surrogates)? */
 int		 sp_utf8_valid(const char *s, size_t len);
+/* The UTF-8 sequence at s (n bytes left): its length and *cp, or 0. */
+size_t		 sp_utf8_decode(const char *s, size_t n, uint32_t *cp);
 
 #endif

@@ -1,5 +1,6 @@
 /* sp_jsonw.c: build a JSON record, write it as one line. */
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,6 +186,22 @@ sp_jsonw_int(struct sp_jsonw *w, long long v)
 
 	sep(w);
 	n = snprintf(num, sizeof(num), "%lld", v);
+	put(w, num, (size_t)n);
+}
+
+void
+sp_jsonw_real(struct sp_jsonw *w, double v, int prec)
+{
+	char num[64];
+	int n;
+
+	if (!isfinite(v) || fabs(v) >= 1e18) {
+		sp_jsonw_null(w);
+		return;
+	}
+	sep(w);
+	n = snprintf(num, sizeof(num), "%.*f", prec < 0 ? 0 : prec > 17 ?
+	    17 : prec, v);
 	put(w, num, (size_t)n);
 }
 

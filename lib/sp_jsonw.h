@@ -26,6 +26,8 @@ void	sp_jsonw_key(struct sp_jsonw *, const char *key);
 void	sp_jsonw_str(struct sp_jsonw *, const char *s, size_t len);
 void	sp_jsonw_strz(struct sp_jsonw *, const char *s);	/* NULL: null */
 void	sp_jsonw_int(struct sp_jsonw *, long long);
+/* v with prec decimals ("99.50"); null when v is not finite. */
+void	sp_jsonw_real(struct sp_jsonw *, double v, int prec);
 void	sp_jsonw_bool(struct sp_jsonw *, int);
 void	sp_jsonw_null(struct sp_jsonw *);
 /* A value of a parsed text, compacted (insignificant white space gone). */
