@@ -2,7 +2,9 @@
  * sp-fetch: fetch tracks, albums and artists from the Spotify Web API and
  * write one line per id: the API's object, or "does not exist".
  */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +58,7 @@ struct fetch_ctx {
 	struct sp_pos	*pos;		/* input position of each queued id */
 	size_t		 npos, cappos;
 	int		 drawn;		/* a progress line is on screen */
+	int		 gone;		/* the reader of stdout went away */
 };
 
 _Noreturn static void
@@ -143,6 +146,8 @@ on_input(struct sp_rec *rec, void *arg)
 	} else {
 		s = rec->line + strspn(rec->line, " \t");
 		n = strcspn(s, " \t");
+		if (s[n + strspn(s + n, " \t")] != '\0')
+			n = strlen(s);	/* words after the id: not an id */
 		if (sp_id_parse(s, n, &k, id) != 0) {
 			sp_warnx_at(&rec->pos, "not a Spotify %s id: %s",
 			    sp_kind_name(kind), sp_quote(s, n, q));
@@ -195,6 +200,10 @@ on_result(const struct sp_api_result *res, void *arg)
 	}
 	sp_jsonw_end(ctx->w);
 	if (sp_jsonw_write(ctx->w, stdout) != 0) {
+		if (errno == EPIPE) {	/* the reader went away: end quietly */
+			ctx->gone = 1;
+			return SP_SIGNALLED + SIGPIPE;
+		}
 		unprogress(ctx);
 		sp_warn_at(&(struct sp_pos){ "stdout", 0 }, "write error");
 		return SP_FATAL_IO;
@@ -312,11 +321,12 @@ summary(struct fetch_ctx *ctx)
 
 	sp_api_stats(ctx->api, &st);
 	fprintf(stderr, "sp-fetch: %s fetched, %s not found, %s not fetched "
-	    "of %s ids; %s requests (%lu for tokens), %s answered 429, "
+	    "of %s id%s; %s request%s (%lu for tokens), %s answered 429, "
 	    "waited %.0f s; %.0f s\n", sp_fmt_count(st.ok, a),
 	    sp_fmt_count(st.notfound, b), sp_fmt_count(st.ids - st.ok -
-	    st.notfound, c), sp_fmt_count(st.ids, d),
-	    sp_fmt_count(st.requests + st.tokens, e), st.tokens,
+	    st.notfound, c), sp_fmt_count(st.ids, d), st.ids == 1 ? "" : "s",
+	    sp_fmt_count(st.requests + st.tokens, e),
+	    st.requests + st.tokens == 1 ? "" : "s", st.tokens,
 	    sp_fmt_count(st.r429, f), st.waited, st.elapsed);
 }
 
@@ -368,7 +378,8 @@ main(int argc, char *argv[])
 			break;
 		case 't':
 			bare = sp_kind_parse(optarg, strlen(optarg));
-			if (bare == SP_KIND_NONE) {
+			if (bare == SP_KIND_NONE ||
+			    strcmp(optarg, sp_kind_name(bare)) != 0) {
 				sp_warnx_at(NULL, "--type is not track, album "
 				    "or artist: %s", optarg);
 				usage(stderr, SP_USAGE);
@@ -440,9 +451,11 @@ main(int argc, char *argv[])
 		status = sp_status_merge(run, status);
 	}
 	unprogress(&ctx);
-	stopped(&ctx);
-	if (!quiet)
-		summary(&ctx);
+	if (!ctx.gone) {
+		stopped(&ctx);
+		if (!quiet)
+			summary(&ctx);
+	}
 out:
 	sp_api_free(ctx.api);
 	sp_jsonw_free(ctx.w);

@@ -104,6 +104,7 @@ struct sp_api {
 	int			 inflight;
 	struct req		*flight;	/* requests in flight */
 	int			 nobatch;
+	int			 batchok;	/* a batch was answered */
 	const char		*token;
 	unsigned		 gen;
 	/* Pacing. */
@@ -316,6 +317,9 @@ state_save(struct sp_api *a)
 	if (a->o.state == NULL)
 		return;
 	inwindow(a, now);
+	/* A pause still running is kept too: the next run waits it out. */
+	if (a->pause > now && (time_t)(rnow + (a->pause - now)) > a->blocked)
+		a->blocked = (time_t)ceil(rnow + (a->pause - now));
 	sp_jsonw_reset(a->w);
 	sp_jsonw_obj(a->w);
 	sp_jsonw_key(a->w, "blocked_until");
@@ -644,6 +648,12 @@ fill(struct sp_api *a, double now, double *next)
 			if (a->o.batch && !a->nobatch) {
 				int max = k == SP_KIND_ALBUM ? 20 : MAXBATCH;
 
+				/* Probe with one batch before sending more. */
+				if (!a->batchok && a->inflight > 0) {
+					dq_push(&a->queue, q->item[0], 1);
+					free(q);
+					return 0;
+				}
 				/* Same-kind neighbours join the batch. */
 				while (q->n < max && a->queue.n > 0 &&
 				    a->item[a->queue.v[a->queue.head]].kind ==
@@ -673,10 +683,6 @@ deliver(struct run *r, int i, int status, const struct sp_json *j, int v,
 	int rc;
 
 	it->state = I_DONE;
-	if (status == 200)
-		a->st.ok++;
-	else
-		a->st.notfound++;
 	memset(&res, 0, sizeof(res));
 	res.kind = (enum sp_kind)it->kind;
 	res.id = it->id;
@@ -685,8 +691,14 @@ deliver(struct run *r, int i, int status, const struct sp_json *j, int v,
 	res.json = j;
 	res.value = v;
 	res.message = msg;
-	if ((rc = r->result(&res, r->ctx)) != SP_OK)
+	if ((rc = r->result(&res, r->ctx)) != SP_OK) {
 		stopwith(a, SP_API_STOP_OTHER, rc, "stopped");
+		return;
+	}
+	if (status == 200)
+		a->st.ok++;
+	else
+		a->st.notfound++;
 }
 
 /* Back to the queue, front first: no retry spent. */
@@ -826,9 +838,9 @@ ratelimited(struct run *r, const struct req *q, long ra, double now)
 	}
 	until = now + wait;
 	if (until > a->pause) {
-		a->st.waited += until - (a->pause > now ? a->pause : now);
+		if (a->pause <= now)
+			event(r, SP_API_EV_WAIT, -1, "HTTP 429", wait, 0);
 		a->pause = until;
-		event(r, SP_API_EV_WAIT, -1, "HTTP 429", wait, 0);
 	}
 	/* Learn: what we sent in the window was too much. */
 	n = inwindow(a, now);
@@ -1048,6 +1060,7 @@ answered(struct run *r, struct req *q, double now)
 		deliver(r, q->item[0], 200, j, 0, NULL);
 		return;
 	}
+	a->batchok = 1;
 	arr = sp_json_get(j, 0, plural((enum sp_kind)a->item[q->item[0]].kind));
 	if (sp_json_count(j, arr) != q->n ||
 	    sp_json_type(j, arr) != SP_JSON_ARRAY) {
@@ -1058,10 +1071,16 @@ answered(struct run *r, struct req *q, double now)
 	    i++, e = sp_json_next(j, arr, e)) {
 		if (sp_json_type(j, e) == SP_JSON_NULL)
 			deliver(r, q->item[i], 404, NULL, -1,
-			    "null in a batch answer");
-		else if (a->item[q->item[i]].kind != SP_KIND_ALBUM ||
-		    !paging(r, q->item[i], j, e, NULL, 0))
-			deliver(r, q->item[i], 200, j, e, NULL);
+			    "non existing id");
+		else {
+			const char *raw;
+			size_t n;
+
+			raw = sp_json_raw(j, e, &n);
+			if (a->item[q->item[i]].kind != SP_KIND_ALBUM ||
+			    !paging(r, q->item[i], j, e, raw, n))
+				deliver(r, q->item[i], 200, j, e, NULL);
+		}
 	}
 }
 
@@ -1225,16 +1244,22 @@ sp_api_run(struct sp_api *a, sp_api_result_fn *result, sp_api_event_fn *ev,
 	struct CURLMsg *m;
 	struct req *q;
 	char err[SP_AUTH_ERRSIZE];
-	double now, next, send, tick = 0;
-	int running, left, rc, ms;
+	double now, next, send, tick = 0, prev;
+	int running, left, rc, ms, ndone;
 
 	a->t0 = a->known = a->raised = mono();
 	state_load(a);
 	if (a->blocked > time(NULL) && a->queue.n > 0) {
-		a->retry_at = a->blocked;
-		stopwith(a, SP_API_STOP_WAIT, SP_TEMPFAIL, "Spotify asked "
-		    "an earlier run to wait until then");
-		return a->status;
+		/* An earlier run was told to wait: wait, or stop if long. */
+		if (a->blocked - time(NULL) > a->o.max_wait) {
+			a->retry_at = a->blocked;
+			stopwith(a, SP_API_STOP_WAIT, SP_TEMPFAIL, "Spotify "
+			    "asked an earlier run to wait until then");
+			return a->status;
+		}
+		a->pause = a->t0 + (double)(a->blocked - time(NULL));
+		event(&r, SP_API_EV_WAIT, -1, "HTTP 429 to an earlier run",
+		    a->pause - a->t0, 0);
 	}
 	if (a->queue.n > 0) {
 		rc = sp_auth_token(a->o.auth, 0, &a->token, err);
@@ -1243,8 +1268,12 @@ sp_api_run(struct sp_api *a, sp_api_result_fn *result, sp_api_event_fn *ev,
 			return a->status;
 		}
 	}
+	prev = mono();
 	for (;;) {
 		now = mono();
+		if (a->pause > prev)
+			a->st.waited += fmin(now, a->pause) - prev;
+		prev = now;
 		if (sp_signal() != 0) {
 			stopwith(a, SP_API_STOP_OTHER, SP_SIGNALLED +
 			    sp_signal(), "interrupted");
@@ -1267,6 +1296,7 @@ sp_api_run(struct sp_api *a, sp_api_result_fn *result, sp_api_event_fn *ev,
 		    a->ndelayed == 0)))
 			break;
 		curl_multi_perform(a->multi, &running);
+		ndone = 0;
 		while ((m = curl_multi_info_read(a->multi, &left)) != NULL) {
 			if (m->msg != CURLMSG_DONE)
 				continue;
@@ -1275,12 +1305,15 @@ sp_api_run(struct sp_api *a, sp_api_result_fn *result, sp_api_event_fn *ev,
 			landed(a, q);
 			done(&r, q, m->data.result, mono());
 			req_free(q);
+			ndone++;
 		}
 		now = mono();
 		if (now >= tick) {
 			progress(&r, now);
 			tick = now + TICK;
 		}
+		if (ndone > 0)
+			continue;	/* slots are free: fill them now */
 		ms = (int)ceil((fmin(next, tick) - now) * 1000);
 		if (ms < 1)
 			ms = 1;

@@ -1,6 +1,9 @@
 /* sp_auth.c: Client Credentials tokens, cached per client id. */
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -50,6 +53,29 @@ sp_auth_key(const char *a, const char *b, char out[17])
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
+/* localhost, an IPv4 address in 127/8, or [::1]: not a name like 127.x.com */
+static int
+loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+	char buf[64];
+	size_t n;
+
+	if (strcasecmp(host, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	n = strlen(host);
+	if (n > 2 && n < sizeof(buf) && host[0] == '[' && host[n - 1] == ']') {
+		memcpy(buf, host + 1, n - 2);
+		buf[n - 2] = '\0';
+		return inet_pton(AF_INET6, buf, &a6) == 1 &&
+		    IN6_IS_ADDR_LOOPBACK(&a6);
+	}
+	return 0;
+}
+
 int
 sp_url_safe(const char *url)
 {
@@ -65,9 +91,7 @@ sp_url_safe(const char *url)
 		if (strcmp(scheme, "https") == 0)
 			ok = 1;
 		else if (strcmp(scheme, "http") == 0)
-			ok = strcmp(host, "localhost") == 0 ||
-			    strncmp(host, "127.", 4) == 0 ||
-			    strcmp(host, "[::1]") == 0;
+			ok = loopback(host);
 	}
 	curl_free(scheme);
 	curl_free(host);
