@@ -85,7 +85,7 @@ demo: all
 	@sh examples/demo.sh
 
 bench: all
-	@sh bench/run
+	@bash bench/run
 
 install: build
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

@@ -12,24 +12,22 @@
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <sqlite3.h>
 
 #include "sp.h"
 #include "sp_api.h"
-#include "sp_auth.h"
 #include "sp_err.h"
 #include "sp_genre.h"
 #include "sp_id.h"
 #include "sp_json.h"
 #include "sp_jsonw.h"
+#include "sp_name.h"
 #include "sp_store.h"
 
-#define DEFAULT_API	"https://api.spotify.com/v1"
-#define DEFAULT_TOKEN	"https://accounts.spotify.com/api/token"
 #define MAXCOLS		5	/* columns of a finding */
 #define MINYEAR		1900	/* the first plausible release year */
 #define INDENT		"        "
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
 enum {
 	O_EXAMPLES = 256, O_JSON, O_CHANGED, O_DATES, O_FORMAT,
@@ -83,6 +81,38 @@ static long long sample;
 static const char *secretfile;
 static long long seed = -1;		/* -1: the time */
 
+/* The numeric options: where each goes, and its range. */
+static const struct numopt {
+	int		 opt;
+	long long	*var;
+	long long	 min, max;
+} numopts[] = {
+	{ O_EXAMPLES,	&examples,	0, 1000 },
+	{ O_CHANGED,	&maxchanged,	0, INT64_MAX },
+	{ O_DATES,	&maxdates,	0, INT64_MAX },
+	{ O_FORMAT,	&maxformat,	0, INT64_MAX },
+	{ O_MISMATCH,	&maxmismatch,	0, 100 },
+	{ O_NOT_FOUND,	&maxnotfound,	0, 100 },
+	{ O_NULLS,	&maxnulls,	0, INT64_MAX },
+	{ O_ORPHANS,	&maxorphans,	0, INT64_MAX },
+	{ O_PENDING,	&maxpending,	0, INT64_MAX },
+	{ O_RANGE,	&maxrange,	0, INT64_MAX },
+	{ O_COVERAGE,	&mincoverage,	0, 100 },
+	{ O_FAMILIES,	&minfamilies,	0, 100 },
+	{ O_REFETCH,	&refetch,	0, 10000 },
+	{ O_SAMPLE,	&sample,	0, 100000 },
+	{ O_SEED,	&seed,		0, INT64_MAX },
+};
+
+enum {
+	S_TOTALS, S_STATUS, S_ARTIST_GENRES, S_TRACKS_BY_STATUS, S_PENDING,
+	S_NULLS, S_NULL_ROWS, S_GENRES, S_GENRE_DUPS, S_GENRE_COUNT,
+	S_FAMILY_NAMES, S_IDS, S_FAMILIES, S_UNMAPPED, S_DATES, S_RANGES,
+	S_ORPHANS, S_BEFORE, S_NAMES, S_TRACK_ARTISTS, S_SAMPLE_TRACKS,
+	S_TRACK_GENRES, S_SAMPLE_ARTISTS, S_GENRES_OF, S_STORED_TRACK,
+	S_STORED_ARTIST, NSTMT
+};
+
 /* How a check compares its value with its threshold. */
 enum kind {
 	K_MAX,		/* a count, at most the threshold */
@@ -99,13 +129,27 @@ struct col {
 	enum ctype	 type;
 };
 
+struct audit;
+
+/* A row of a check's statement: its findings; SP_OK or a fatal status. */
+typedef int row_fn(struct audit *, sqlite3_stmt *);
+
+/*
+ * A check: what it judges, the rows of its statement (each through its
+ * row function, or each a finding of its columns), and how it is shown.
+ */
 struct check {
 	const char	*name;
 	enum kind	 kind;
 	const long long	*limit;		/* the option that holds it */
 	const char	*flag;
 	const char	*what;
+	int		 stmt;		/* -1: run apart */
 	struct col	 cols[MAXCOLS];	/* of each finding */
+	row_fn		*row;		/* NULL: the row is a finding */
+	const char	*bind;		/* ?1 of the statement, or NULL */
+	const char	*section;	/* the heading it opens, or NULL */
+	int		(*before)(struct audit *);	/* after the heading */
 };
 
 enum {
@@ -115,78 +159,97 @@ enum {
 	C_ORPHANS, C_BEFORE, C_NAMES, C_REFETCH, NCHECK
 };
 
+static row_fn row_format, row_family, row_id, row_families, row_dates,
+    row_names;
+static int nulls_table(struct audit *);
+
+/* In the order they run and are shown. */
 static const struct check checks[NCHECK] = {
 	[C_COVERAGE] = { "coverage", K_MIN_PCT, &mincoverage,
 	    "--min-coverage", "listening time of enriched tracks",
-	    { { "track", T_STR }, { "plays", T_INT }, { "ms_played", T_MS },
-	    { "export_name", T_QUOTED } } },
+	    S_TRACKS_BY_STATUS, .cols = { { "track", T_STR },
+	    { "plays", T_INT }, { "ms_played", T_MS },
+	    { "export_name", T_QUOTED } }, .bind = "",
+	    .section = "Coverage" },
 	[C_NOT_FOUND] = { "not-found", K_MAX_PCT, &maxnotfound,
 	    "--max-not-found", "listening time Spotify does not know",
-	    { { "track", T_STR }, { "plays", T_INT }, { "ms_played", T_MS },
-	    { "export_name", T_QUOTED } } },
+	    S_TRACKS_BY_STATUS, .cols = { { "track", T_STR },
+	    { "plays", T_INT }, { "ms_played", T_MS },
+	    { "export_name", T_QUOTED } }, .bind = "not_found" },
 	[C_PENDING] = { "pending", K_MAX, &maxpending, "--max-pending",
-	    "rows not fetched yet",
-	    { { "type", T_STR }, { "id", T_STR }, { "ms_played", T_MS } } },
+	    "rows not fetched yet", S_PENDING,
+	    .cols = { { "type", T_STR }, { "id", T_STR },
+	    { "ms_played", T_MS } } },
 	[C_NULLS] = { "nulls", K_MAX, &maxnulls, "--max-nulls",
-	    "required values the API did not give",
-	    { { "column", T_STR }, { "id", T_STR } } },
+	    "required values the API did not give", S_NULL_ROWS,
+	    .cols = { { "column", T_STR }, { "id", T_STR } },
+	    .section = "Nulls", .before = nulls_table },
 	[C_GENRE_FORMAT] = { "genre-format", K_MAX, &maxformat,
-	    "--max-format", "genres not in normalized form",
-	    { { "table", T_STR }, { "artist", T_STR }, { "genre", T_QUOTED },
-	    { "problem", T_STR }, { "normalized", T_QUOTED } } },
+	    "--max-format", "genres not in normalized form", S_GENRES,
+	    .cols = { { "table", T_STR }, { "artist", T_STR },
+	    { "genre", T_QUOTED }, { "problem", T_STR },
+	    { "normalized", T_QUOTED } }, .row = row_format,
+	    .section = "Format" },
 	[C_GENRE_DUPS] = { "genre-duplicates", K_MAX, &maxformat,
-	    "--max-format", "genres repeated for one artist",
-	    { { "artist", T_STR }, { "genre", T_QUOTED },
+	    "--max-format", "genres repeated for one artist", S_GENRE_DUPS,
+	    .cols = { { "artist", T_STR }, { "genre", T_QUOTED },
 	    { "times", T_INT } } },
 	[C_GENRE_COUNT] = { "genre-count", K_MAX, &maxformat,
 	    "--max-format", "genre counts unlike the genre rows",
-	    { { "artist", T_STR }, { "genre_count", T_INT },
-	    { "genres", T_INT } } },
+	    S_GENRE_COUNT, .cols = { { "artist", T_STR },
+	    { "genre_count", T_INT }, { "genres", T_INT } } },
 	[C_FAMILY_NAMES] = { "family-names", K_MAX, &maxformat,
 	    "--max-format", "families that are not sp families",
-	    { { "genre", T_QUOTED }, { "family", T_QUOTED } } },
+	    S_FAMILY_NAMES, .cols = { { "genre", T_QUOTED },
+	    { "family", T_QUOTED } }, .row = row_family },
 	[C_IDS] = { "ids", K_MAX, &maxformat, "--max-format",
-	    "malformed Spotify ids",
-	    { { "column", T_STR }, { "id", T_QUOTED } } },
+	    "malformed Spotify ids", S_IDS,
+	    .cols = { { "column", T_STR }, { "id", T_QUOTED } },
+	    .row = row_id },
 	[C_FAMILIES] = { "families", K_MIN_PCT, &minfamilies,
 	    "--min-families", "genre listening time with a family",
-	    { { NULL, T_STR } } },
+	    S_FAMILIES, .row = row_families, .section = "Genre families" },
 	[C_UNMAPPED] = { "unmapped-genres", K_NOTE, NULL, NULL,
-	    "genres without a family",
-	    { { "genre", T_QUOTED }, { "artists", T_INT },
+	    "genres without a family", S_UNMAPPED,
+	    .cols = { { "genre", T_QUOTED }, { "artists", T_INT },
 	    { "ms_played", T_MS } } },
 	[C_RELEASE_YEARS] = { "release-years", K_MAX, &maxdates,
-	    "--max-dates", "implausible release years",
-	    { { "album", T_STR }, { "release_year", T_INT },
-	    { "release_date", T_QUOTED } } },
+	    "--max-dates", "implausible release years", S_DATES,
+	    .cols = { { "album", T_STR }, { "release_year", T_INT },
+	    { "release_date", T_QUOTED } }, .row = row_dates,
+	    .section = "Plausibility" },
 	[C_YEAR_DATE] = { "year-date", K_MAX, &maxdates, "--max-dates",
-	    "release years unlike the date",
-	    { { "album", T_STR }, { "release_year", T_INT },
-	    { "release_date", T_QUOTED }, { "expected", T_INT } } },
+	    "release years unlike the date", S_DATES,
+	    .cols = { { "album", T_STR }, { "release_year", T_INT },
+	    { "release_date", T_QUOTED }, { "expected", T_INT } },
+	    .row = row_dates },
 	[C_PRECISION] = { "precision", K_MAX, &maxdates, "--max-dates",
-	    "dates unlike their precision",
-	    { { "album", T_STR }, { "release_date", T_QUOTED },
-	    { "precision", T_QUOTED }, { "problem", T_STR } } },
+	    "dates unlike their precision", S_DATES,
+	    .cols = { { "album", T_STR }, { "release_date", T_QUOTED },
+	    { "precision", T_QUOTED }, { "problem", T_STR } },
+	    .row = row_dates },
 	[C_RANGES] = { "ranges", K_MAX, &maxrange, "--max-range",
-	    "values out of range",
-	    { { "column", T_STR }, { "id", T_STR }, { "value", T_QUOTED },
-	    { "allowed", T_STR } } },
+	    "values out of range", S_RANGES,
+	    .cols = { { "column", T_STR }, { "id", T_STR },
+	    { "value", T_QUOTED }, { "allowed", T_STR } } },
 	[C_ORPHANS] = { "orphans", K_MAX, &maxorphans, "--max-orphans",
-	    "references to missing rows",
-	    { { "table", T_STR }, { "id", T_STR }, { "missing", T_STR },
-	    { "ref", T_QUOTED } } },
+	    "references to missing rows", S_ORPHANS,
+	    .cols = { { "table", T_STR }, { "id", T_STR },
+	    { "missing", T_STR }, { "ref", T_QUOTED } } },
 	[C_BEFORE] = { "before-release", K_NOTE, NULL, NULL,
-	    "tracks played before release",
-	    { { "track", T_STR }, { "first_played", T_STR },
+	    "tracks played before release", S_BEFORE,
+	    .cols = { { "track", T_STR }, { "first_played", T_STR },
 	    { "release_date", T_STR }, { "album", T_STR } } },
 	[C_NAMES] = { "names", K_MAX_PCT, &maxmismatch, "--max-mismatch",
-	    "export names unlike Spotify's",
-	    { { "track", T_STR }, { "field", T_STR }, { "export", T_QUOTED },
-	    { "spotify", T_QUOTED } } },
+	    "export names unlike Spotify's", S_NAMES,
+	    .cols = { { "track", T_STR }, { "field", T_STR },
+	    { "export", T_QUOTED }, { "spotify", T_QUOTED } },
+	    .row = row_names, .section = "Correctness" },
 	[C_REFETCH] = { "refetch", K_MAX, &maxchanged, "--max-changed",
-	    "stored values the API now differs on",
-	    { { "type", T_STR }, { "id", T_STR }, { "field", T_STR },
-	    { "stored", T_QUOTED }, { "api", T_QUOTED } } },
+	    "stored values the API now differs on", -1,
+	    .cols = { { "type", T_STR }, { "id", T_STR },
+	    { "field", T_STR }, { "stored", T_QUOTED },
+	    { "api", T_QUOTED } }, .section = "Refetch" },
 };
 
 /* The columns of the nulls table: enriched rows that lack a value. */
@@ -203,15 +266,6 @@ static const struct check checks[NCHECK] = {
 #define PLAYED								\
 	"pt AS (SELECT track_id, sum(ms_played) AS ms FROM plays"	\
 	" WHERE track_id IS NOT NULL GROUP BY track_id)"
-
-enum {
-	S_TOTALS, S_STATUS, S_ARTIST_GENRES, S_TRACKS_BY_STATUS, S_PENDING,
-	S_NULLS, S_NULL_ROWS, S_GENRES, S_GENRE_DUPS, S_GENRE_COUNT,
-	S_FAMILY_NAMES, S_IDS, S_FAMILIES, S_UNMAPPED, S_DATES, S_RANGES,
-	S_ORPHANS, S_BEFORE, S_NAMES, S_TRACK_ARTISTS, S_SAMPLE_TRACKS,
-	S_TRACK_GENRES, S_SAMPLE_ARTISTS, S_GENRES_OF, S_STORED_TRACK,
-	S_STORED_ARTIST, NSTMT
-};
 
 static const char *const sql[NSTMT] = {
 	[S_TOTALS] =
@@ -463,6 +517,20 @@ static const char *const sql[NSTMT] = {
 	    "SELECT name, genre_count FROM artists WHERE id = ?1",
 };
 
+/* The totals: the columns of S_TOTALS. */
+enum {
+	TOT_PLAYS, TOT_MS, TOT_NOID, TOT_MSNOID, TOT_ACCOUNT, TOT_PLAYED,
+	TOT_MSOK, TOT_MSNF, NTOT
+};
+
+struct totals {
+	long long	 v[NTOT];
+	long long	 n[3][4];	/* tracks, albums, artists: all, ok, */
+					/* pending, not_found */
+	long long	 g[3];		/* artists with genres, unclassified, */
+					/* genres not said */
+};
+
 /* A value of a finding: null, a string or an integer. */
 struct cell {
 	char		*s;
@@ -494,6 +562,7 @@ struct audit {
 	struct sp_jsonw		*w;		/* --json */
 	const char		*path;
 	int			 maxyear;	/* next year */
+	struct totals		 t;
 	/* The check being run. */
 	int			 cur;
 	unsigned long long	 count;		/* findings */
@@ -510,8 +579,6 @@ struct audit {
 	struct sbuf		 sa, sb, sc;	/* scratch */
 	/* --refetch */
 	struct sp_api		*api;
-	struct sp_auth		*auth;
-	char			*state;
 	unsigned long		 asked, answered;
 };
 
@@ -565,18 +632,22 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-static long long
-number(const char *opt, const char *s, long long min, long long max)
+/* Numeric option c, from optarg; usage() when c is none. */
+static void
+numopt(int c)
 {
-	const char *errstr;
-	long long v;
+	const struct option *o;
+	size_t i;
 
-	v = sp_parse_long(s, min, max, &errstr);
-	if (errstr != NULL) {
-		sp_warnx_at(NULL, "%s is %s: %s", opt, errstr, s);
+	for (i = 0; i < NITEMS(numopts) && numopts[i].opt != c; i++)
+		;
+	if (i == NITEMS(numopts))
 		usage(stderr, SP_USAGE);
-	}
-	return v;
+	for (o = longopts; o->name != NULL && o->val != c; o++)
+		;
+	if (sp_opt_long(o->name, optarg, numopts[i].min, numopts[i].max,
+	    numopts[i].var) != 0)
+		usage(stderr, SP_USAGE);
 }
 
 /*
@@ -637,6 +708,20 @@ sb_str(const struct sbuf *b)
 	return b->s != NULL ? b->s : "";
 }
 
+/* ", " unless b is empty, then name ("?" for none) and " (paren)". */
+static void
+join_named(struct sbuf *b, const char *name, const char *paren)
+{
+	if (b->len > 0)
+		sb_addz(b, ", ");
+	sb_addz(b, name != NULL ? name : "?");
+	if (paren != NULL) {
+		sb_addz(b, " (");
+		sb_addz(b, paren);
+		sb_addz(b, ")");
+	}
+}
+
 /* Columns s takes on a terminal: its UTF-8 characters. */
 static size_t
 width(const char *s)
@@ -655,243 +740,6 @@ putsafe(const char *s)
 {
 	for (; *s != '\0'; s++)
 		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
-}
-
-/* A listening time: "24h37m", "4m12s", "12s". */
-static char *
-fmt_ms(long long ms, char buf[32])
-{
-	long long s = ms / 1000;
-
-	if (s >= 3600)
-		snprintf(buf, 32, "%lldh%02lldm", s / 3600, s / 60 % 60);
-	else if (s >= 60)
-		snprintf(buf, 32, "%lldm%02llds", s / 60, s % 60);
-	else
-		snprintf(buf, 32, "%llds", s);
-	return buf;
-}
-
-/*
- * Names, folded for comparison: lower case, accents and ligatures of
- * Latin-1 and Latin Extended-A to their letters, apostrophes dropped,
- * other punctuation to spaces, "&" to "and", spaces collapsed.
- */
-
-/* U+00C0..U+00FF. */
-static const char *const latin1[64] = {
-	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e",
-	"i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", " ",
-	"o", "u", "u", "u", "u", "y", "th", "ss",
-	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e",
-	"i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", " ",
-	"o", "u", "u", "u", "u", "y", "th", "y"
-};
-
-/* U+0100..U+017F, one letter each (U+0132, U+0133, U+0152, U+0153 apart). */
-static const char latin_a[] =
-    "aaaaaa" "cccccccc" "dddd" "eeeeeeeeee" "gggggggg" "hhhh"
-    "iiiiiiiiii" "ii" "jj" "kkk" "llllllllll" "nnnnnnn" "nn" "oooooo"
-    "oo" "rrrrrr" "ssssssss" "tttttt" "uuuuuuuuuuuu" "ww" "yyy" "zzzzzz"
-    "s";
-_Static_assert(sizeof(latin_a) == 129, "latin_a covers U+0100..U+017F");
-
-/* s[0..n) folded, malloc'd (the caller frees), or NULL. */
-static char *
-fold(const char *s, size_t n)
-{
-	const char *rep;
-	char *out, one[2] = { 0, 0 };
-	size_t i, j = 0, k, len;
-	uint32_t c;
-
-	if ((out = malloc(n * 5 + 1)) == NULL)
-		return NULL;
-	for (i = 0; i < n; i += len) {
-		if ((len = sp_utf8_decode(s + i, n - i, &c)) == 0) {
-			len = 1;	/* not UTF-8: a space */
-			c = ' ';
-		}
-		rep = NULL;
-		if (c < 0x80) {
-			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-				one[0] = (char)c;
-			else if (c >= 'A' && c <= 'Z')
-				one[0] = (char)(c - 'A' + 'a');
-			else if (c == '\'' || c == '`')
-				continue;
-			else if (c == '&') {
-				rep = " and ";
-				one[0] = '\0';
-			} else
-				one[0] = ' ';
-			if (rep == NULL)
-				rep = one;
-		} else if (c == 0x2018 || c == 0x2019 || c == 0x201B ||
-		    c == 0x02BC || c == 0x00B4 || c == 0x2032 ||
-		    (c >= 0x0300 && c <= 0x036F))
-			continue;	/* apostrophes, combining accents */
-		else if (c >= 0xC0 && c <= 0xFF)
-			rep = latin1[c - 0xC0];
-		else if (c == 0x132 || c == 0x133)
-			rep = "ij";
-		else if (c == 0x152 || c == 0x153)
-			rep = "oe";
-		else if (c >= 0x100 && c <= 0x17F) {
-			one[0] = latin_a[c - 0x100];
-			rep = one;
-		} else if (c < 0xC0 || (c >= 0x2000 && c <= 0x206F) ||
-		    (c >= 0x3000 && c <= 0x303F) ||
-		    (c >= 0xFF01 && c <= 0xFF0F)) {
-			one[0] = ' ';	/* signs, punctuation, spaces */
-			rep = one;
-		}
-		if (rep == NULL) {	/* another script: as is */
-			memcpy(out + j, s + i, len);
-			j += len;
-			continue;
-		}
-		for (k = 0; rep[k] != '\0'; k++)
-			if (rep[k] != ' ' || (j > 0 && out[j - 1] != ' '))
-				out[j++] = rep[k];
-	}
-	while (j > 0 && out[j - 1] == ' ')
-		j--;
-	out[j] = '\0';
-	return out;
-}
-
-/* Words that mark another version of the same recording. */
-static const char *const versionwords[] = {
-	"acoustic", "anniversary", "bonus", "deluxe", "demo", "edit",
-	"edition", "expanded", "explicit", "feat", "featuring", "ft",
-	"instrumental", "live", "mix", "mixed", "mono", "original", "radio",
-	"remaster", "remastered", "remix", "single", "stereo", "version",
-	"with"
-};
-
-/* Does s[0..n) name a version ("Remastered 2011", "feat. X")? */
-static int
-versiontag(const char *s, size_t n)
-{
-	char *f, *w, *save = NULL;
-	size_t i;
-	int found = 0;
-
-	if ((f = fold(s, n)) == NULL)
-		return 0;
-	for (w = strtok_r(f, " ", &save); w != NULL && !found;
-	    w = strtok_r(NULL, " ", &save))
-		for (i = 0; i < sizeof(versionwords) / sizeof(versionwords[0]);
-		    i++)
-			if (strcmp(w, versionwords[i]) == 0)
-				found = 1;
-	free(f);
-	return found;
-}
-
-/*
- * The length of s without its version suffixes: " - Remastered 2011",
- * " (feat. X)", " [Live]", " - Radio Edit", repeated.
- */
-static size_t
-strip_len(const char *s)
-{
-	static const char *const dash[] = { " - ", " \xe2\x80\x93 ",
-	    " \xe2\x80\x94 " };
-	size_t n = strlen(s), cut, seg, segn, p, k, d;
-	char open;
-
-	for (k = 0; k < 4; k++) {
-		while (n > 0 && s[n - 1] == ' ')
-			n--;
-		cut = 0;
-		if (n > 0 && (s[n - 1] == ')' || s[n - 1] == ']')) {
-			open = s[n - 1] == ')' ? '(' : '[';
-			for (p = n - 1; p > 0 && s[p - 1] != open; p--)
-				;
-			if (p == 0)
-				break;
-			cut = p - 1;
-			seg = p;
-			segn = n - 1 - p;
-		} else {
-			for (p = n; p > 0 && cut == 0; p--)
-				for (d = 0; d < 3; d++)
-					if (p - 1 + strlen(dash[d]) <= n &&
-					    strncmp(s + p - 1, dash[d],
-					    strlen(dash[d])) == 0) {
-						cut = p - 1;
-						seg = p - 1 + strlen(dash[d]);
-						segn = n - seg;
-						break;
-					}
-		}
-		if (cut == 0 || !versiontag(s + seg, segn))
-			break;
-		n = cut;
-	}
-	return n;
-}
-
-/* Whether names a and b are the same: 1, 0, or -1 out of memory. */
-static int
-same_name(const char *a, const char *b)
-{
-	char *fa, *fb;
-	int same;
-
-	if ((fa = fold(a, strlen(a))) == NULL ||
-	    (fb = fold(b, strlen(b))) == NULL) {
-		free(fa);
-		return -1;
-	}
-	same = strcmp(fa, fb) == 0;
-	free(fa);
-	free(fb);
-	if (same)
-		return 1;
-	if ((fa = fold(a, strip_len(a))) == NULL ||
-	    (fb = fold(b, strip_len(b))) == NULL) {
-		free(fa);
-		return -1;
-	}
-	same = strcmp(fa, fb) == 0;
-	free(fa);
-	free(fb);
-	return same;
-}
-
-/*
- * The shape of release date d as sp-normalize reads it: 0 "YYYY",
- * 1 "YYYY-MM", 2 "YYYY-MM-DD", each field in range and the year above 0,
- * with the year in *y; -1 when d is none of those.
- */
-static int
-date_shape(const char *d, int *y)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-	size_t n = strlen(d), i;
-	int k, m = 1, day = 1;
-
-	k = n == 4 ? 0 : n == 7 ? 1 : n == 10 ? 2 : -1;
-	if (k < 0)
-		return -1;
-	for (i = 0; i < n; i++)
-		if ((i == 4 || i == 7) ? d[i] != '-' :
-		    (d[i] < '0' || d[i] > '9'))
-			return -1;
-	*y = atoi(d);
-	if (*y == 0)
-		return -1;
-	if (k >= 1 && ((m = atoi(d + 5)) < 1 || m > 12))
-		return -1;
-	if (k == 2 && ((day = atoi(d + 8)) < 1 || day > mdays[m - 1] ||
-	    (m == 2 && day == 29 && (*y % 4 != 0 || (*y % 100 == 0 &&
-	    *y % 400 != 0)))))
-		return -1;
-	return k;
 }
 
 /*
@@ -924,6 +772,14 @@ text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/* Statement s with id bound to ?1. */
+static sqlite3_stmt *
+bound(struct audit *a, int s, const char *id)
+{
+	sqlite3_bind_text(a->st[s], 1, id, -1, SQLITE_TRANSIENT);
+	return a->st[s];
+}
+
 /* FNV-1a of the seed and the text, mixed: a repeatable random order. */
 static void
 rank_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
@@ -950,6 +806,35 @@ rank_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	h *= 0x94d049bb133111ebULL;
 	h ^= h >> 31;
 	sqlite3_result_int64(cx, (sqlite3_int64)(h >> 1));
+}
+
+/*
+ * JSON.
+ */
+
+static void
+jint(struct sp_jsonw *w, const char *key, long long v)
+{
+	sp_jsonw_key(w, key);
+	sp_jsonw_int(w, v);
+}
+
+static void
+jstr(struct sp_jsonw *w, const char *key, const char *s)
+{
+	sp_jsonw_key(w, key);
+	sp_jsonw_strz(w, s);
+}
+
+/* Integer column i of a row, or null. */
+static void
+jcol(struct sp_jsonw *w, const char *key, sqlite3_stmt *st, int i)
+{
+	sp_jsonw_key(w, key);
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		sp_jsonw_null(w);
+	else
+		sp_jsonw_int(w, sqlite3_column_int64(st, i));
 }
 
 /*
@@ -1048,7 +933,7 @@ render(const struct cell *c, enum ctype t, char buf[SP_QUOTE_SIZE])
 		return "-";
 	if (c->type == 2) {
 		if (t == T_MS)
-			return fmt_ms(c->i, buf);
+			return sp_fmt_secs(c->i / 1000, buf);
 		snprintf(buf, SP_QUOTE_SIZE, "%lld", c->i);
 		return buf;
 	}
@@ -1112,64 +997,50 @@ json_check(struct audit *a, int pass)
 	const struct check *c = &checks[a->cur];
 	struct sp_jsonw *w = a->w;
 	const struct cell *cl;
-	size_t i, k;
-	int nc = ncols(c);
+	int count = c->kind == K_MAX || c->kind == K_NOTE, k;
+	size_t i;
 
 	sp_jsonw_obj(w);
-	sp_jsonw_key(w, "name");
-	sp_jsonw_strz(w, c->name);
-	sp_jsonw_key(w, "what");
-	sp_jsonw_strz(w, c->what);
+	jstr(w, "name", c->name);
+	jstr(w, "what", c->what);
 	sp_jsonw_key(w, "value");
-	if (c->kind == K_MAX || c->kind == K_NOTE)
+	if (count)
 		sp_jsonw_int(w, (long long)a->count);
 	else if (a->den == 0)
 		sp_jsonw_null(w);
 	else
 		sp_jsonw_real(w, (double)hundredths(a->num, a->den,
 		    c->kind == K_MAX_PCT) / 100.0, 2);
-	sp_jsonw_key(w, "unit");
-	sp_jsonw_strz(w, c->kind == K_MAX || c->kind == K_NOTE ? "count" :
-	    "percent");
-	sp_jsonw_key(w, "limit");
-	sp_jsonw_strz(w, c->kind == K_NOTE ? NULL : c->kind == K_MIN_PCT ?
+	jstr(w, "unit", count ? "count" : "percent");
+	jstr(w, "limit", c->kind == K_NOTE ? NULL : c->kind == K_MIN_PCT ?
 	    "min" : "max");
 	sp_jsonw_key(w, "threshold");
 	if (c->limit != NULL)
 		sp_jsonw_int(w, *c->limit);
 	else
 		sp_jsonw_null(w);
-	sp_jsonw_key(w, "flag");
-	sp_jsonw_strz(w, c->flag);
+	jstr(w, "flag", c->flag);
 	sp_jsonw_key(w, "pass");
 	sp_jsonw_bool(w, pass);
-	if (c->kind == K_MAX_PCT || c->kind == K_MIN_PCT) {
-		sp_jsonw_key(w, "numerator");
-		sp_jsonw_int(w, a->num);
-		sp_jsonw_key(w, "denominator");
-		sp_jsonw_int(w, a->den);
+	if (!count) {
+		jint(w, "numerator", a->num);
+		jint(w, "denominator", a->den);
 	}
-	sp_jsonw_key(w, "count");
-	sp_jsonw_int(w, (long long)a->count);
+	jint(w, "count", (long long)a->count);
 	if (a->cur == C_REFETCH) {
-		sp_jsonw_key(w, "asked");
-		sp_jsonw_int(w, (long long)a->asked);
-		sp_jsonw_key(w, "compared");
-		sp_jsonw_int(w, (long long)a->answered);
+		jint(w, "asked", (long long)a->asked);
+		jint(w, "compared", (long long)a->answered);
 	}
 	if (a->cur == C_NULLS) {
 		sp_jsonw_key(w, "columns");
 		sp_jsonw_arr(w);
 		for (i = 0; i < a->nnulls; i++) {
 			sp_jsonw_obj(w);
-			sp_jsonw_key(w, "column");
-			sp_jsonw_strz(w, a->nulls[i].col);
+			jstr(w, "column", a->nulls[i].col);
 			sp_jsonw_key(w, "required");
 			sp_jsonw_bool(w, a->nulls[i].required);
-			sp_jsonw_key(w, "api");
-			sp_jsonw_int(w, a->nulls[i].api);
-			sp_jsonw_key(w, "pending");
-			sp_jsonw_int(w, a->nulls[i].pending);
+			jint(w, "api", a->nulls[i].api);
+			jint(w, "pending", a->nulls[i].pending);
 			sp_jsonw_end(w);
 		}
 		sp_jsonw_end(w);
@@ -1178,8 +1049,8 @@ json_check(struct audit *a, int pass)
 	sp_jsonw_arr(w);
 	for (i = 0; i < a->nex; i++) {
 		sp_jsonw_obj(w);
-		for (k = 0; k < (size_t)nc; k++) {
-			cl = cellat(a, i, k);
+		for (k = 0; k < ncols(c); k++) {
+			cl = cellat(a, i, (size_t)k);
 			sp_jsonw_key(w, c->cols[k].key);
 			if (cl->type == 1)
 				sp_jsonw_strz(w, cl->s);
@@ -1191,8 +1062,7 @@ json_check(struct audit *a, int pass)
 		sp_jsonw_end(w);
 	}
 	sp_jsonw_end(w);
-	sp_jsonw_key(w, "more");
-	sp_jsonw_int(w, (long long)(a->count - a->nex));
+	jint(w, "more", (long long)(a->count - a->nex));
 	sp_jsonw_end(w);
 }
 
@@ -1255,125 +1125,91 @@ section(const char *title)
 }
 
 /*
- * The checks.
+ * The totals.
  */
 
-struct totals {
-	long long	 plays, ms, noid, msnoid, account, played;
-	long long	 msok, msnf;
-	long long	 n[3][4];	/* tracks, albums, artists: all, ok, */
-					/* pending, not_found */
-	long long	 withgenres, unclassified, notsaid;
-};
+/* The first n columns of the one row of statement s, into v. */
+static int
+one_row(struct audit *a, int s, long long *v, int n)
+{
+	sqlite3_stmt *st = a->st[s];
+	int rc, i;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		for (i = 0; i < n; i++)
+			v[i] = sqlite3_column_int64(st, i);
+	return done(a, st, rc);
+}
 
 static int
-get_totals(struct audit *a, struct totals *t)
+get_totals(struct audit *a)
 {
-	sqlite3_stmt *st;
+	struct totals *t = &a->t;
+	sqlite3_stmt *st = a->st[S_STATUS];
 	int rc, k, i;
 
 	memset(t, 0, sizeof(*t));
-	st = a->st[S_TOTALS];
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		t->plays = sqlite3_column_int64(st, 0);
-		t->ms = sqlite3_column_int64(st, 1);
-		t->noid = sqlite3_column_int64(st, 2);
-		t->msnoid = sqlite3_column_int64(st, 3);
-		t->account = sqlite3_column_int64(st, 4);
-		t->played = sqlite3_column_int64(st, 5);
-		t->msok = sqlite3_column_int64(st, 6);
-		t->msnf = sqlite3_column_int64(st, 7);
-	}
-	if (done(a, st, rc) != SP_OK)
+	if (one_row(a, S_TOTALS, t->v, NTOT) != SP_OK)
 		return SP_FATAL_DB;
-	st = a->st[S_STATUS];
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if ((k = sqlite3_column_int(st, 0)) >= 0 && k < 3)
 			for (i = 0; i < 4; i++)
 				t->n[k][i] = sqlite3_column_int64(st, i + 1);
 	if (done(a, st, rc) != SP_OK)
 		return SP_FATAL_DB;
-	st = a->st[S_ARTIST_GENRES];
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		t->withgenres = sqlite3_column_int64(st, 0);
-		t->unclassified = sqlite3_column_int64(st, 1);
-		t->notsaid = sqlite3_column_int64(st, 2);
-	}
-	return done(a, st, rc);
+	return one_row(a, S_ARTIST_GENRES, t->g, 3);
 }
 
 static void
-json_counts(struct sp_jsonw *w, const char *key, const long long n[4])
-{
-	static const char *const keys[] = { "total", "ok", "pending",
-	    "not_found" };
-	int i;
-
-	sp_jsonw_key(w, key);
-	sp_jsonw_obj(w);
-	for (i = 0; i < 4; i++) {
-		sp_jsonw_key(w, keys[i]);
-		sp_jsonw_int(w, n[i]);
-	}
-}
-
-static void
-show_totals(struct audit *a, const struct totals *t)
+show_totals(struct audit *a)
 {
 	static const char *const kinds[] = { "tracks", "albums", "artists" };
-	struct sp_jsonw *w = a->w;
+	static const char *const keys[NTOT] = { "plays", "ms_played",
+	    "plays_without_track_id", "ms_without_track_id", "account_plays",
+	    "tracks_played", "ms_enriched", "ms_not_found" };
+	static const char *const nkeys[] = { "total", "ok", "pending",
+	    "not_found" };
+	static const char *const gkeys[] = { "with_genres", "unclassified",
+	    "genres_not_said" };
+	const struct totals *t = &a->t;
+	const long long *v = t->v;
 	char c[4][32], d[32];
-	int k;
+	int k, i;
 
 	if (json) {
-		sp_jsonw_key(w, "totals");
-		sp_jsonw_obj(w);
-		sp_jsonw_key(w, "plays");
-		sp_jsonw_int(w, t->plays);
-		sp_jsonw_key(w, "ms_played");
-		sp_jsonw_int(w, t->ms);
-		sp_jsonw_key(w, "plays_without_track_id");
-		sp_jsonw_int(w, t->noid);
-		sp_jsonw_key(w, "ms_without_track_id");
-		sp_jsonw_int(w, t->msnoid);
-		sp_jsonw_key(w, "account_plays");
-		sp_jsonw_int(w, t->account);
-		sp_jsonw_key(w, "tracks_played");
-		sp_jsonw_int(w, t->played);
-		sp_jsonw_key(w, "ms_enriched");
-		sp_jsonw_int(w, t->msok);
-		sp_jsonw_key(w, "ms_not_found");
-		sp_jsonw_int(w, t->msnf);
+		sp_jsonw_key(a->w, "totals");
+		sp_jsonw_obj(a->w);
+		for (i = 0; i < NTOT; i++)
+			jint(a->w, keys[i], v[i]);
 		for (k = 0; k < 3; k++) {
-			json_counts(w, kinds[k], t->n[k]);
-			if (k == 2) {
-				sp_jsonw_key(w, "with_genres");
-				sp_jsonw_int(w, t->withgenres);
-				sp_jsonw_key(w, "unclassified");
-				sp_jsonw_int(w, t->unclassified);
-				sp_jsonw_key(w, "genres_not_said");
-				sp_jsonw_int(w, t->notsaid);
-			}
-			sp_jsonw_end(w);
+			sp_jsonw_key(a->w, kinds[k]);
+			sp_jsonw_obj(a->w);
+			for (i = 0; i < 4; i++)
+				jint(a->w, nkeys[i], t->n[k][i]);
+			for (i = 0; k == 2 && i < 3; i++)
+				jint(a->w, gkeys[i], t->g[i]);
+			sp_jsonw_end(a->w);
 		}
-		sp_jsonw_end(w);
+		sp_jsonw_end(a->w);
 		return;
 	}
 	if (quiet)
 		return;
 	printf("Audit of %s\n\nTotals\n", a->path);
-	printf("  %-18s %9s  %7s\n", "plays", sp_fmt_count(t->plays, c[0]),
-	    fmt_ms(t->ms, d));
+	printf("  %-18s %9s  %7s\n", "plays", sp_fmt_count(v[TOT_PLAYS], c[0]),
+	    sp_fmt_secs(v[TOT_MS] / 1000, d));
 	printf("    %-16s %9s  %7s\n", "with a track id",
-	    sp_fmt_count(t->plays - t->noid, c[0]), fmt_ms(t->ms - t->msnoid,
-	    d));
-	if (t->noid > 0)
+	    sp_fmt_count(v[TOT_PLAYS] - v[TOT_NOID], c[0]),
+	    sp_fmt_secs((v[TOT_MS] - v[TOT_MSNOID]) / 1000, d));
+	if (v[TOT_NOID] > 0)
 		printf("    %-16s %9s  %7s  %s\n", "without",
-		    sp_fmt_count(t->noid, c[0]), fmt_ms(t->msnoid, d),
-		    t->account == t->noid ?
+		    sp_fmt_count(v[TOT_NOID], c[0]),
+		    sp_fmt_secs(v[TOT_MSNOID] / 1000, d),
+		    v[TOT_ACCOUNT] == v[TOT_NOID] ?
 		    "account-data export: cannot be enriched" :
 		    "cannot be enriched");
-	printf("  %-18s %9s\n", "tracks played", sp_fmt_count(t->played, c[0]));
+	printf("  %-18s %9s\n", "tracks played",
+	    sp_fmt_count(v[TOT_PLAYED], c[0]));
 	for (k = 0; k < 3; k++)
 		printf("  %-18s %9s  %s enriched, %s pending, %s not found\n",
 		    kinds[k], sp_fmt_count(t->n[k][0], c[0]),
@@ -1381,325 +1217,130 @@ show_totals(struct audit *a, const struct totals *t)
 		    sp_fmt_count(t->n[k][2], c[2]),
 		    sp_fmt_count(t->n[k][3], c[3]));
 	printf("    %-16s %9s  %s not classified, %s not said by the API\n",
-	    "with a genre", sp_fmt_count(t->withgenres, c[0]),
-	    sp_fmt_count(t->unclassified, c[1]), sp_fmt_count(t->notsaid,
-	    c[2]));
+	    "with a genre", sp_fmt_count(t->g[0], c[0]),
+	    sp_fmt_count(t->g[1], c[1]), sp_fmt_count(t->g[2], c[2]));
 }
 
-/* The tracks played with status s ("" for none), by listening time. */
-static int
-played_tracks(struct audit *a, const char *s)
-{
-	sqlite3_stmt *st = a->st[S_TRACKS_BY_STATUS];
-	int rc;
+/*
+ * The checks: each runs its statement, its rows through its row
+ * function, then is judged and shown.
+ */
 
-	sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		finding(a);
-		cell_col(a, st, 0);
-		cell_col(a, st, 1);
-		cell_col(a, st, 2);
-		cell_col(a, st, 3);
-	}
-	return done(a, st, rc);
+/* Every column of the row, a finding. */
+static int
+row_cols(struct audit *a, sqlite3_stmt *st)
+{
+	int i, n = ncols(&checks[a->cur]);
+
+	finding(a);
+	for (i = 0; i < n; i++)
+		cell_col(a, st, i);
+	return SP_OK;
 }
 
+/* A genre not as sp-normalize would have stored it. */
 static int
-check_coverage(struct audit *a, const struct totals *t)
+row_format(struct audit *a, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st;
-	int rc;
+	const char *g = text(st, 2), *problem;
+	size_t n = (size_t)sqlite3_column_bytes(st, 2);
+	int r;
 
-	section("Coverage");
-	begin(a, C_COVERAGE);
-	if (played_tracks(a, "") != SP_OK)
-		return SP_FATAL_DB;
-	a->num = t->msok;
-	a->den = t->ms - t->msnoid - t->msnf;
-	finish(a);
-
-	begin(a, C_NOT_FOUND);
-	if (played_tracks(a, "not_found") != SP_OK)
-		return SP_FATAL_DB;
-	a->num = t->msnf;
-	a->den = t->ms - t->msnoid;
-	finish(a);
-
-	begin(a, C_PENDING);
-	st = a->st[S_PENDING];
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		finding(a);
-		cell_col(a, st, 0);
-		cell_col(a, st, 1);
-		cell_col(a, st, 2);
+	sb_reset(&a->sa);
+	if (sb_reserve(&a->sa, n) != 0) {
+		sp_warnx_at(NULL, "out of memory");
+		return SP_FATAL_IO;
 	}
-	if (done(a, st, rc) != SP_OK)
-		return SP_FATAL_DB;
-	finish(a);
+	r = g != NULL ? sp_genre_norm(g, n, a->sa.s, n + 1) : 0;
+	if (r > 0 && (size_t)r == n && memcmp(a->sa.s, g, n) == 0)
+		return SP_OK;
+	problem = r > 0 ? "not normalized" : r == 0 ? "empty" : "bad bytes";
+	finding(a);
+	cell_col(a, st, 0);
+	cell_col(a, st, 1);
+	cell_str(a, g);
+	cell_str(a, problem);
+	cell_str(a, r > 0 ? a->sa.s : NULL);
 	return SP_OK;
 }
 
 static int
-check_nulls(struct audit *a)
+row_family(struct audit *a, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st;
-	struct nullcol *n;
-	char x[32], y[32], col[64];
-	size_t i;
-	int rc;
-
-	section("Nulls");
-	a->nnulls = 0;
-	st = a->st[S_NULLS];
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && a->nnulls < NNULLCOL) {
-		n = &a->nulls[a->nnulls++];
-		snprintf(n->col, sizeof(n->col), "%s", text(st, 1));
-		n->required = sqlite3_column_int(st, 2);
-		n->api = sqlite3_column_int64(st, 3);
-		n->pending = sqlite3_column_int64(st, 4);
-	}
-	if (done(a, st, rc) != SP_OK)
-		return SP_FATAL_DB;
-	if (!json && !quiet) {
-		printf("  %-40s %13s  %11s\n", "column", "API gave none",
-		    "not fetched");
-		for (i = 0; i < a->nnulls; i++) {
-			n = &a->nulls[i];
-			snprintf(col, sizeof(col), "%s%s", n->col, n->required ?
-			    " (required)" : "");
-			printf("  %-40s %13s  %11s\n", col, sp_fmt_count(
-			    (unsigned long long)n->api, x), sp_fmt_count(
-			    (unsigned long long)n->pending, y));
-		}
-	}
-	begin(a, C_NULLS);
-	st = a->st[S_NULL_ROWS];
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		finding(a);
-		cell_col(a, st, 0);
-		cell_col(a, st, 1);
-	}
-	if (done(a, st, rc) != SP_OK)
-		return SP_FATAL_DB;
-	finish(a);
-	return SP_OK;
+	return sp_genre_is_family(text(st, 1)) ? SP_OK : row_cols(a, st);
 }
 
 static int
-check_format(struct audit *a)
+row_id(struct audit *a, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st;
-	const char *g, *problem;
-	size_t n;
-	int rc, r;
+	const char *id = text(st, 1);
 
-	section("Format");
-	begin(a, C_GENRE_FORMAT);
-	st = a->st[S_GENRES];
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		g = text(st, 2);
-		n = (size_t)sqlite3_column_bytes(st, 2);
-		sb_reset(&a->sa);
-		if (sb_reserve(&a->sa, n) != 0) {
-			sqlite3_reset(st);
-			sp_warnx_at(NULL, "out of memory");
-			return SP_FATAL_IO;
-		}
-		r = g != NULL ? sp_genre_norm(g, n, a->sa.s, n + 1) : 0;
-		if (r > 0 && (size_t)r == n && memcmp(a->sa.s, g, n) == 0)
-			continue;
-		problem = r > 0 ? "not normalized" : r == 0 ? "empty" :
-		    "bad bytes";
-		finding(a);
-		cell_col(a, st, 0);
-		cell_col(a, st, 1);
-		cell_str(a, g);
-		cell_str(a, problem);
-		cell_str(a, r > 0 ? a->sa.s : NULL);
-	}
-	if (done(a, st, rc) != SP_OK)
-		return SP_FATAL_DB;
-	finish(a);
-
-	begin(a, C_GENRE_DUPS);
-	st = a->st[S_GENRE_DUPS];
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		finding(a);
-		cell_col(a, st, 0);
-		cell_col(a, st, 1);
-		cell_col(a, st, 2);
-	}
-	if (done(a, st, rc) != SP_OK)
-		return SP_FATAL_DB;
-	finish(a);
-
-	begin(a, C_GENRE_COUNT);
-	st = a->st[S_GENRE_COUNT];
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		finding(a);
-		cell_col(a, st, 0);
-		cell_col(a, st, 1);
-		cell_col(a, st, 2);
-	}
-	if (done(a, st, rc) != SP_OK)
-		return SP_FATAL_DB;
-	finish(a);
-
-	begin(a, C_FAMILY_NAMES);
-	st = a->st[S_FAMILY_NAMES];
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sp_genre_is_family(text(st, 1)))
-			continue;
-		finding(a);
-		cell_col(a, st, 0);
-		cell_col(a, st, 1);
-	}
-	if (done(a, st, rc) != SP_OK)
-		return SP_FATAL_DB;
-	finish(a);
-
-	begin(a, C_IDS);
-	st = a->st[S_IDS];
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		g = text(st, 1);
-		if (g != NULL && sp_id_valid(g, (size_t)sqlite3_column_bytes(st,
-		    1)))
-			continue;
-		finding(a);
-		cell_col(a, st, 0);
-		cell_str(a, g);
-	}
-	if (done(a, st, rc) != SP_OK)
-		return SP_FATAL_DB;
-	finish(a);
+	if (id != NULL && sp_id_valid(id, (size_t)sqlite3_column_bytes(st,
+	    1)))
+		return SP_OK;
+	finding(a);
+	cell_col(a, st, 0);
+	cell_str(a, id);
 	return SP_OK;
 }
 
+/* The listening time with genres, and with a family. */
 static int
-check_families(struct audit *a)
+row_families(struct audit *a, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	section("Genre families");
-	begin(a, C_FAMILIES);
-	st = a->st[S_FAMILIES];
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		a->den = sqlite3_column_int64(st, 0);
-		a->num = sqlite3_column_int64(st, 1);
-	}
-	if (done(a, st, rc) != SP_OK)
-		return SP_FATAL_DB;
-	finish(a);
-
-	begin(a, C_UNMAPPED);
-	st = a->st[S_UNMAPPED];
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		finding(a);
-		cell_col(a, st, 0);
-		cell_col(a, st, 1);
-		cell_col(a, st, 2);
-	}
-	if (done(a, st, rc) != SP_OK)
-		return SP_FATAL_DB;
-	finish(a);
+	a->den = sqlite3_column_int64(st, 0);
+	a->num = sqlite3_column_int64(st, 1);
 	return SP_OK;
 }
 
+/* An album's date, precision and year, for the three checks on them. */
 static int
-check_dates(struct audit *a)
+row_dates(struct audit *a, sqlite3_stmt *st)
 {
 	static const char *const shapes[] = { "year", "month", "day" };
 	static const char *const problems[] = { "the date is a year",
 	    "the date is a month", "the date is a day" };
-	sqlite3_stmt *st = a->st[S_DATES];
-	const char *d, *p, *problem;
+	const char *d = text(st, 1), *p = text(st, 2), *problem = NULL;
 	long long ry;
-	int rc, pass, k, y, yok, hasy, plausible;
+	int k, y = 0, yok, hasy, plausible, found;
 
-	/* Three checks from one pass: release-years, year-date, precision. */
-	for (pass = 0; pass < 3; pass++) {
-		begin(a, pass == 0 ? C_RELEASE_YEARS : pass == 1 ?
-		    C_YEAR_DATE : C_PRECISION);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			d = text(st, 1);
-			p = text(st, 2);
-			hasy = sqlite3_column_type(st, 3) != SQLITE_NULL;
-			ry = sqlite3_column_int64(st, 3);
-			plausible = hasy && sqlite3_column_type(st, 3) ==
-			    SQLITE_INTEGER && ry >= MINYEAR && ry <= a->maxyear;
-			k = d != NULL ? date_shape(d, &y) : -1;
-			yok = k >= 0 && y >= MINYEAR && y <= a->maxyear;
-			if (pass == 0 && hasy && !plausible) {
-				finding(a);
-				cell_col(a, st, 0);
-				cell_col(a, st, 3);
-				cell_col(a, st, 1);
-			} else if (pass == 1 && (!hasy || plausible) &&
-			    (hasy != yok || (yok && ry != y))) {
-				finding(a);
-				cell_col(a, st, 0);
-				cell_col(a, st, 3);
-				cell_col(a, st, 1);
-				if (yok)
-					cell_int(a, y);
-			} else if (pass == 2 && (d != NULL || p != NULL)) {
-				problem = NULL;
-				if (d != NULL && k < 0)
-					problem = "not a date";
-				else if (p != NULL && strcmp(p, "year") != 0 &&
-				    strcmp(p, "month") != 0 &&
-				    strcmp(p, "day") != 0)
-					problem = "unknown precision";
-				else if (d != NULL && p != NULL &&
-				    strcmp(p, shapes[k]) != 0)
-					problem = problems[k];
-				if (problem == NULL)
-					continue;
-				finding(a);
-				cell_col(a, st, 0);
-				cell_col(a, st, 1);
-				cell_col(a, st, 2);
-				cell_str(a, problem);
-			}
-		}
-		if (done(a, st, rc) != SP_OK)
-			return SP_FATAL_DB;
-		finish(a);
-	}
-	return SP_OK;
-}
-
-/* A check whose findings are the rows of statement s, as they come. */
-static int
-check_rows(struct audit *a, int c, int s)
-{
-	sqlite3_stmt *st = a->st[s];
-	int rc, i, nc = ncols(&checks[c]);
-
-	begin(a, c);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	hasy = sqlite3_column_type(st, 3) != SQLITE_NULL;
+	ry = sqlite3_column_int64(st, 3);
+	plausible = hasy && sqlite3_column_type(st, 3) == SQLITE_INTEGER &&
+	    ry >= MINYEAR && ry <= a->maxyear;
+	k = d != NULL ? sp_date_parse(d, &y) : -1;
+	yok = k >= 0 && y >= MINYEAR && y <= a->maxyear;
+	if (a->cur == C_PRECISION) {
+		if (d != NULL && k < 0)
+			problem = "not a date";
+		else if (p != NULL && strcmp(p, "year") != 0 &&
+		    strcmp(p, "month") != 0 && strcmp(p, "day") != 0)
+			problem = "unknown precision";
+		else if (d != NULL && p != NULL && strcmp(p, shapes[k]) != 0)
+			problem = problems[k];
+		if (problem == NULL)
+			return SP_OK;
 		finding(a);
-		for (i = 0; i < nc; i++)
-			cell_col(a, st, i);
+		cell_col(a, st, 0);
+		cell_col(a, st, 1);
+		cell_col(a, st, 2);
+		cell_str(a, problem);
+		return SP_OK;
 	}
-	if (done(a, st, rc) != SP_OK)
-		return SP_FATAL_DB;
-	finish(a);
+	if (a->cur == C_RELEASE_YEARS)
+		found = hasy && !plausible;
+	else
+		found = (!hasy || plausible) && (hasy != yok ||
+		    (yok && ry != y));
+	if (!found)
+		return SP_OK;
+	finding(a);
+	cell_col(a, st, 0);
+	cell_col(a, st, 3);
+	cell_col(a, st, 1);
+	if (a->cur == C_YEAR_DATE && yok)
+		cell_int(a, y);
 	return SP_OK;
-}
-
-static int
-check_plausible(struct audit *a)
-{
-	int status;
-
-	section("Plausibility");
-	if ((status = check_dates(a)) != SP_OK ||
-	    (status = check_rows(a, C_RANGES, S_RANGES)) != SP_OK ||
-	    (status = check_rows(a, C_ORPHANS, S_ORPHANS)) != SP_OK)
-		return status;
-	return check_rows(a, C_BEFORE, S_BEFORE);
 }
 
 /* Does name match one of the track's artists?  The first one in *first. */
@@ -1707,18 +1348,17 @@ static int
 artist_match(struct audit *a, const char *track, const char *name,
     struct sbuf *first)
 {
-	sqlite3_stmt *st = a->st[S_TRACK_ARTISTS];
+	sqlite3_stmt *st = bound(a, S_TRACK_ARTISTS, track);
 	const char *s;
 	int rc, k = 0, same = 0, r;
 
 	sb_reset(first);
-	sqlite3_bind_text(st, 1, track, -1, SQLITE_TRANSIENT);
 	while (!same && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((s = text(st, 1)) == NULL)
 			continue;
 		if (k++ == 0)
 			sb_addz(first, s);
-		if ((r = same_name(name, s)) < 0) {
+		if ((r = sp_name_same(name, s)) < 0) {
 			sqlite3_reset(st);
 			sqlite3_clear_bindings(st);
 			return -1;
@@ -1732,78 +1372,122 @@ artist_match(struct audit *a, const char *track, const char *name,
 	return same;
 }
 
+/* A track's names in the export against Spotify's. */
 static int
-check_names(struct audit *a)
+row_names(struct audit *a, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = a->st[S_NAMES];
-	const char *id, *tn, *an, *sn;
-	int rc, bad, r = 0;
+	const char *id = text(st, 0), *tn = text(st, 1), *an = text(st, 2);
+	const char *sn = text(st, 3);
+	int bad = 0, r;
 
-	section("Correctness");
-	begin(a, C_NAMES);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		id = text(st, 0);
-		tn = text(st, 1);
-		an = text(st, 2);
-		sn = text(st, 3);
-		a->den++;
-		bad = 0;
-		if (tn != NULL && (sn == NULL || (r = same_name(tn, sn)) ==
-		    0)) {
+	a->den++;
+	if (tn != NULL) {
+		if ((r = sn != NULL ? sp_name_same(tn, sn) : 0) < 0)
+			goto nomem;
+		if (r == 0) {
 			finding(a);
 			cell_str(a, id);
 			cell_str(a, "name");
 			cell_str(a, tn);
 			cell_str(a, sn);
 			bad = 1;
-		} else if (tn != NULL && r < 0)
-			goto nomem;
-		if (an != NULL) {
-			if ((r = artist_match(a, id, an, &a->sb)) == -1)
-				goto nomem;
-			if (r == -2) {
-				sqlite3_reset(st);
-				return SP_FATAL_DB;
-			}
-			if (r == 0) {
-				finding(a);
-				cell_str(a, id);
-				cell_str(a, "artist");
-				cell_str(a, an);
-				cell_str(a, a->sb.len > 0 ? a->sb.s : NULL);
-				bad = 1;
-			}
 		}
-		a->num += bad;
+	}
+	if (an != NULL) {
+		if ((r = artist_match(a, id, an, &a->sb)) == -1)
+			goto nomem;
+		if (r == -2)
+			return SP_FATAL_DB;
+		if (r == 0) {
+			finding(a);
+			cell_str(a, id);
+			cell_str(a, "artist");
+			cell_str(a, an);
+			cell_str(a, a->sb.len > 0 ? a->sb.s : NULL);
+			bad = 1;
+		}
+	}
+	a->num += bad;
+	return SP_OK;
+nomem:
+	sp_warnx_at(NULL, "out of memory");
+	return SP_FATAL_IO;
+}
+
+/* Before the nulls check: per column, the values missing. */
+static int
+nulls_table(struct audit *a)
+{
+	sqlite3_stmt *st = a->st[S_NULLS];
+	struct nullcol *n;
+	char x[32], y[32], col[64];
+	size_t i;
+	int rc;
+
+	a->nnulls = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && a->nnulls < NNULLCOL) {
+		n = &a->nulls[a->nnulls++];
+		snprintf(n->col, sizeof(n->col), "%s", text(st, 1));
+		n->required = sqlite3_column_int(st, 2);
+		n->api = sqlite3_column_int64(st, 3);
+		n->pending = sqlite3_column_int64(st, 4);
 	}
 	if (done(a, st, rc) != SP_OK)
 		return SP_FATAL_DB;
+	if (json || quiet)
+		return SP_OK;
+	printf("  %-40s %13s  %11s\n", "column", "API gave none",
+	    "not fetched");
+	for (i = 0; i < a->nnulls; i++) {
+		n = &a->nulls[i];
+		snprintf(col, sizeof(col), "%s%s", n->col, n->required ?
+		    " (required)" : "");
+		printf("  %-40s %13s  %11s\n", col, sp_fmt_count(
+		    (unsigned long long)n->api, x), sp_fmt_count(
+		    (unsigned long long)n->pending, y));
+	}
+	return SP_OK;
+}
+
+static int
+run_check(struct audit *a, int k)
+{
+	const struct check *c = &checks[k];
+	const long long *v = a->t.v;
+	sqlite3_stmt *st = a->st[c->stmt];
+	int rc, status = SP_OK;
+
+	if (c->section != NULL)
+		section(c->section);
+	if (c->before != NULL && (status = c->before(a)) != SP_OK)
+		return status;
+	begin(a, k);
+	if (c->bind != NULL)
+		sqlite3_bind_text(st, 1, c->bind, -1, SQLITE_STATIC);
+	while (status == SP_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		status = (c->row != NULL ? c->row : row_cols)(a, st);
+	if (status != SP_OK) {
+		sqlite3_reset(st);
+		return status;
+	}
+	if (done(a, st, rc) != SP_OK)
+		return SP_FATAL_DB;
+	/* The shares of listening time come from the totals. */
+	if (k == C_COVERAGE) {
+		a->num = v[TOT_MSOK];
+		a->den = v[TOT_MS] - v[TOT_MSNOID] - v[TOT_MSNF];
+	} else if (k == C_NOT_FOUND) {
+		a->num = v[TOT_MSNF];
+		a->den = v[TOT_MS] - v[TOT_MSNOID];
+	}
 	finish(a);
 	return SP_OK;
-nomem:
-	sqlite3_reset(st);
-	sp_warnx_at(NULL, "out of memory");
-	return SP_FATAL_IO;
 }
 
 /*
  * --sample: a repeatable random choice of enriched tracks and artists,
  * for a person to check against Spotify.
  */
-
-/* Row i of statement st as "name (id)" items joined by ", " into b. */
-static void
-join_named(struct sbuf *b, const char *name, const char *id)
-{
-	if (b->len > 0)
-		sb_addz(b, ", ");
-	sb_addz(b, name != NULL ? name : "?");
-	if (id != NULL) {
-		sb_addz(b, " (");
-		sb_addz(b, id);
-		sb_addz(b, ")");
-	}
-}
 
 static void
 label(const char *l, const char *v)
@@ -1813,117 +1497,117 @@ label(const char *l, const char *v)
 	putchar('\n');
 }
 
+/* The lists of a sample: the rows of a statement for an id. */
+enum { L_ARTISTS, L_GENRES, L_FAMILIES };
+
+static const struct list {
+	int		 stmt;
+	const char	*key[2];	/* JSON: objects; NULL: strings */
+	int		 name, paren;	/* text: "name (paren)" items */
+	const char	*none;		/* text: a null paren's */
+} lists[] = {
+	[L_ARTISTS] = { S_TRACK_ARTISTS, { "id", "name" }, 1, 0, NULL },
+	[L_GENRES] = { S_TRACK_GENRES, { NULL, NULL }, 0, -1, NULL },
+	[L_FAMILIES] = { S_GENRES_OF, { "genre", "family" }, 0, 1,
+	    "no family" },
+};
+
+/* List l of id: a JSON array in the writer, or joined in a->sa. */
+static int
+list(struct audit *a, int l, const char *id)
+{
+	const struct list *ls = &lists[l];
+	sqlite3_stmt *st = bound(a, ls->stmt, id);
+	const char *paren;
+	int rc;
+
+	sb_reset(&a->sa);
+	if (json)
+		sp_jsonw_arr(a->w);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (json && ls->key[0] == NULL)
+			sp_jsonw_strz(a->w, text(st, 0));
+		else if (json) {
+			sp_jsonw_obj(a->w);
+			jstr(a->w, ls->key[0], text(st, 0));
+			jstr(a->w, ls->key[1], text(st, 1));
+			sp_jsonw_end(a->w);
+		} else {
+			paren = ls->paren < 0 ? NULL : text(st, ls->paren);
+			join_named(&a->sa, text(st, ls->name), paren != NULL ?
+			    paren : ls->none);
+		}
+	if (done(a, st, rc) != SP_OK)
+		return SP_FATAL_DB;
+	if (json)
+		sp_jsonw_end(a->w);
+	return SP_OK;
+}
+
 static int
 sample_track(struct audit *a, sqlite3_stmt *t)
 {
+	static const char *const album[] = { "id", "name", "album_type",
+	    "release_date", "release_date_precision" };
 	struct sp_jsonw *w = a->w;
-	sqlite3_stmt *st;
 	const char *id = text(t, 0);
 	char buf[256], ms[32], num[32];
 	long long d;
-	int rc;
+	int i;
 
 	if (json) {
 		sp_jsonw_obj(w);
-		sp_jsonw_key(w, "id");
-		sp_jsonw_strz(w, id);
-		sp_jsonw_key(w, "name");
-		sp_jsonw_strz(w, text(t, 1));
-		sp_jsonw_key(w, "duration_ms");
-		if (sqlite3_column_type(t, 2) == SQLITE_NULL)
-			sp_jsonw_null(w);
-		else
-			sp_jsonw_int(w, sqlite3_column_int64(t, 2));
+		jstr(w, "id", id);
+		jstr(w, "name", text(t, 1));
+		jcol(w, "duration_ms", t, 2);
 		sp_jsonw_key(w, "artists");
-		sp_jsonw_arr(w);
-	} else {
-		printf("  track      %s\n", id);
-		label("name", text(t, 1));
-	}
-	sb_reset(&a->sa);
-	st = a->st[S_TRACK_ARTISTS];
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (json) {
-			sp_jsonw_obj(w);
-			sp_jsonw_key(w, "id");
-			sp_jsonw_strz(w, text(st, 0));
-			sp_jsonw_key(w, "name");
-			sp_jsonw_strz(w, text(st, 1));
-			sp_jsonw_end(w);
-		} else
-			join_named(&a->sa, text(st, 1), text(st, 0));
-	if (done(a, st, rc) != SP_OK)
-		return SP_FATAL_DB;
-	if (json) {
-		sp_jsonw_end(w);
+		if (list(a, L_ARTISTS, id) != SP_OK)
+			return SP_FATAL_DB;
 		sp_jsonw_key(w, "album");
 		sp_jsonw_obj(w);
-		sp_jsonw_key(w, "id");
-		sp_jsonw_strz(w, text(t, 3));
-		sp_jsonw_key(w, "name");
-		sp_jsonw_strz(w, text(t, 4));
-		sp_jsonw_key(w, "album_type");
-		sp_jsonw_strz(w, text(t, 5));
-		sp_jsonw_key(w, "release_date");
-		sp_jsonw_strz(w, text(t, 6));
-		sp_jsonw_key(w, "release_date_precision");
-		sp_jsonw_strz(w, text(t, 7));
-		sp_jsonw_key(w, "release_year");
-		if (sqlite3_column_type(t, 8) == SQLITE_NULL)
-			sp_jsonw_null(w);
-		else
-			sp_jsonw_int(w, sqlite3_column_int64(t, 8));
+		for (i = 0; i < 5; i++)
+			jstr(w, album[i], text(t, 3 + i));
+		jcol(w, "release_year", t, 8);
 		sp_jsonw_end(w);
 		sp_jsonw_key(w, "genres");
-		sp_jsonw_arr(w);
-	} else {
-		label("artists", sb_str(&a->sa));
-		sb_reset(&a->sa);
-		join_named(&a->sa, text(t, 4), text(t, 3));
-		if (text(t, 5) != NULL) {
-			sb_addz(&a->sa, ", ");
-			sb_addz(&a->sa, text(t, 5));
-		}
-		label("album", sb_str(&a->sa));
-		snprintf(buf, sizeof(buf), "%s (%s), year %s",
-		    text(t, 6) ? text(t, 6) : "-", text(t, 7) ? text(t, 7) :
-		    "-", text(t, 8) ? text(t, 8) : "-");
-		label("released", buf);
-		if (sqlite3_column_type(t, 2) == SQLITE_NULL)
-			label("duration", NULL);
-		else {
-			d = sqlite3_column_int64(t, 2) / 1000;
-			snprintf(buf, sizeof(buf), "%lld:%02lld", d / 60,
-			    d % 60);
-			label("duration", buf);
-		}
+		if (list(a, L_GENRES, id) != SP_OK)
+			return SP_FATAL_DB;
+		jint(w, "plays", sqlite3_column_int64(t, 9));
+		jint(w, "ms_played", sqlite3_column_int64(t, 10));
+		sp_jsonw_end(w);
+		return SP_OK;
 	}
-	sb_reset(&a->sa);
-	st = a->st[S_TRACK_GENRES];
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (json)
-			sp_jsonw_strz(w, text(st, 0));
-		else
-			join_named(&a->sa, text(st, 0), NULL);
-	if (done(a, st, rc) != SP_OK)
+	printf("  track      %s\n", id);
+	label("name", text(t, 1));
+	if (list(a, L_ARTISTS, id) != SP_OK)
 		return SP_FATAL_DB;
-	if (json) {
-		sp_jsonw_end(w);
-		sp_jsonw_key(w, "plays");
-		sp_jsonw_int(w, sqlite3_column_int64(t, 9));
-		sp_jsonw_key(w, "ms_played");
-		sp_jsonw_int(w, sqlite3_column_int64(t, 10));
-		sp_jsonw_end(w);
-	} else {
-		label("genres", a->sa.len > 0 ? a->sa.s : "none");
-		snprintf(buf, sizeof(buf), "%s time%s, %s",
-		    sp_fmt_count((unsigned long long)sqlite3_column_int64(t, 9),
-		    num), sqlite3_column_int64(t, 9) == 1 ? "" : "s",
-		    fmt_ms(sqlite3_column_int64(t, 10), ms));
-		label("played", buf);
+	label("artists", sb_str(&a->sa));
+	sb_reset(&a->sa);
+	join_named(&a->sa, text(t, 4), text(t, 3));
+	if (text(t, 5) != NULL) {
+		sb_addz(&a->sa, ", ");
+		sb_addz(&a->sa, text(t, 5));
 	}
+	label("album", sb_str(&a->sa));
+	snprintf(buf, sizeof(buf), "%s (%s), year %s",
+	    text(t, 6) ? text(t, 6) : "-", text(t, 7) ? text(t, 7) :
+	    "-", text(t, 8) ? text(t, 8) : "-");
+	label("released", buf);
+	if (sqlite3_column_type(t, 2) == SQLITE_NULL)
+		label("duration", NULL);
+	else {
+		d = sqlite3_column_int64(t, 2) / 1000;
+		snprintf(buf, sizeof(buf), "%lld:%02lld", d / 60, d % 60);
+		label("duration", buf);
+	}
+	if (list(a, L_GENRES, id) != SP_OK)
+		return SP_FATAL_DB;
+	label("genres", a->sa.len > 0 ? a->sa.s : "none");
+	snprintf(buf, sizeof(buf), "%s time%s, %s",
+	    sp_fmt_count((unsigned long long)sqlite3_column_int64(t, 9), num),
+	    sqlite3_column_int64(t, 9) == 1 ? "" : "s",
+	    sp_fmt_secs(sqlite3_column_int64(t, 10) / 1000, ms));
+	label("played", buf);
 	return SP_OK;
 }
 
@@ -1931,60 +1615,25 @@ static int
 sample_artist(struct audit *a, sqlite3_stmt *t)
 {
 	struct sp_jsonw *w = a->w;
-	sqlite3_stmt *st;
 	const char *id = text(t, 0);
 	char num[32];
-	int rc;
 
 	if (json) {
 		sp_jsonw_obj(w);
-		sp_jsonw_key(w, "id");
-		sp_jsonw_strz(w, id);
-		sp_jsonw_key(w, "name");
-		sp_jsonw_strz(w, text(t, 1));
-		sp_jsonw_key(w, "popularity");
-		if (sqlite3_column_type(t, 2) == SQLITE_NULL)
-			sp_jsonw_null(w);
-		else
-			sp_jsonw_int(w, sqlite3_column_int64(t, 2));
-		sp_jsonw_key(w, "followers");
-		if (sqlite3_column_type(t, 3) == SQLITE_NULL)
-			sp_jsonw_null(w);
-		else
-			sp_jsonw_int(w, sqlite3_column_int64(t, 3));
+		jstr(w, "id", id);
+		jstr(w, "name", text(t, 1));
+		jcol(w, "popularity", t, 2);
+		jcol(w, "followers", t, 3);
 		sp_jsonw_key(w, "genres");
-		sp_jsonw_arr(w);
-	} else {
-		printf("  artist     %s\n", id);
-		label("name", text(t, 1));
-	}
-	sb_reset(&a->sa);
-	st = a->st[S_GENRES_OF];
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (json) {
-			sp_jsonw_obj(w);
-			sp_jsonw_key(w, "genre");
-			sp_jsonw_strz(w, text(st, 0));
-			sp_jsonw_key(w, "family");
-			sp_jsonw_strz(w, text(st, 1));
-			sp_jsonw_end(w);
-		} else {
-			if (a->sa.len > 0)
-				sb_addz(&a->sa, ", ");
-			sb_addz(&a->sa, text(st, 0) ? text(st, 0) : "?");
-			sb_addz(&a->sa, " (");
-			sb_addz(&a->sa, text(st, 1) ? text(st, 1) :
-			    "no family");
-			sb_addz(&a->sa, ")");
-		}
-	if (done(a, st, rc) != SP_OK)
-		return SP_FATAL_DB;
-	if (json) {
-		sp_jsonw_end(w);
+		if (list(a, L_FAMILIES, id) != SP_OK)
+			return SP_FATAL_DB;
 		sp_jsonw_end(w);
 		return SP_OK;
 	}
+	printf("  artist     %s\n", id);
+	label("name", text(t, 1));
+	if (list(a, L_FAMILIES, id) != SP_OK)
+		return SP_FATAL_DB;
 	label("genres", a->sa.len > 0 ? a->sa.s :
 	    sqlite3_column_type(t, 4) == SQLITE_NULL ? "not said by the API" :
 	    "none: not classified by Spotify");
@@ -2004,8 +1653,7 @@ do_sample(struct audit *a, long long s)
 	if (json) {
 		sp_jsonw_key(a->w, "sample");
 		sp_jsonw_obj(a->w);
-		sp_jsonw_key(a->w, "seed");
-		sp_jsonw_int(a->w, s);
+		jint(a->w, "seed", s);
 	} else
 		printf("\nSample of %lld tracks and %lld artists (--seed %lld)"
 		    "\n", sample, sample, s);
@@ -2042,49 +1690,6 @@ do_sample(struct audit *a, long long s)
  * as sp-fetch, and report every stored value the API now differs on.
  */
 
-static int
-refetch_open(struct audit *a)
-{
-	struct sp_api_opts o;
-	char err[SP_AUTH_ERRSIZE], key[17], name[64];
-	const char *api, *tok;
-	int status;
-
-	if ((api = getenv("SP_API_URL")) == NULL || *api == '\0')
-		api = DEFAULT_API;
-	if ((tok = getenv("SP_TOKEN_URL")) == NULL || *tok == '\0')
-		tok = DEFAULT_TOKEN;
-	if (!sp_url_safe(api)) {
-		sp_warnx_at(NULL, "refusing to send credentials to %s: use "
-		    "https, or http to a loopback address", api);
-		return SP_USAGE;
-	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		sp_warnx_at(NULL, "cannot initialise libcurl");
-		return SP_FATAL_IO;
-	}
-	if ((status = sp_auth_new(tok, secretfile, &a->auth, err)) != SP_OK) {
-		sp_warnx_at(NULL, "%s", err);
-		return status;
-	}
-	sp_auth_key(api, getenv("SPOTIFY_CLIENT_ID"), key);
-	snprintf(name, sizeof(name), "pace-%s.json", key);
-	a->state = sp_cache_path(name);
-	memset(&o, 0, sizeof(o));
-	o.api_url = api;
-	o.auth = a->auth;
-	o.jobs = 8;
-	o.max_wait = 120;
-	o.timeout = 30;
-	o.retries = 5;
-	o.state = a->state;
-	if ((status = sp_api_new(&o, &a->api)) != SP_OK) {
-		sp_warnx_at(NULL, "out of memory");
-		return SP_FATAL_IO;
-	}
-	return SP_OK;
-}
-
 /* A difference, when stored and api (either may be NULL) differ. */
 static void
 differ(struct audit *a, const char *kind, const char *id, const char *field,
@@ -2109,7 +1714,7 @@ differ(struct audit *a, const char *kind, const char *id, const char *field,
 
 /* Value v of j as text in buf: a string, an integer, 0/1; else NULL. */
 static const char *
-jtext(const struct sp_json *j, int v, char buf[32])
+json_text(const struct sp_json *j, int v, char buf[32])
 {
 	long long i;
 	int b;
@@ -2123,48 +1728,64 @@ jtext(const struct sp_json *j, int v, char buf[32])
 	return sp_json_str(j, v, NULL);
 }
 
+/* Column 0 of the rows of statement s for id, joined by sep in a->sa. */
+static int
+joined(struct audit *a, int s, const char *id, const char *sep)
+{
+	sqlite3_stmt *st = bound(a, s, id);
+	int rc;
+
+	sb_reset(&a->sa);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (a->sa.len > 0)
+			sb_addz(&a->sa, sep);
+		sb_addz(&a->sa, text(st, 0));
+	}
+	return done(a, st, rc);
+}
+
+/* The columns of S_STORED_TRACK, and where the API's object has them. */
+static const struct field {
+	const char	*name;
+	const char	*path;		/* NULL: the id, unless the one asked */
+	int		 numeric;
+} trackfields[] = {
+	{ "name",		"name",			0 },
+	{ "duration_ms",	"duration_ms",		1 },
+	{ "explicit",		"explicit",		1 },
+	{ "isrc",		"external_ids.isrc",	0 },
+	{ "album_id",		"album.id",		0 },
+	{ "linked_id",		NULL,			0 },
+	{ "release_date",	"album.release_date",	0 },
+};
+
 static int
 compare_track(struct audit *a, const char *id, const struct sp_json *j,
     int o)
 {
-	sqlite3_stmt *st = a->st[S_STORED_TRACK];
+	sqlite3_stmt *st = bound(a, S_STORED_TRACK, id);
+	const struct field *f;
 	char buf[32];
-	const char *s, *oid;
-	int rc, v, e;
+	const char *s;
+	int rc, v, e, i;
 
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		differ(a, "track", id, "name", text(st, 0),
-		    sp_json_str(j, sp_json_get(j, o, "name"), NULL), 0);
-		differ(a, "track", id, "duration_ms", text(st, 1),
-		    jtext(j, sp_json_get(j, o, "duration_ms"), buf), 1);
-		differ(a, "track", id, "explicit", text(st, 2),
-		    jtext(j, sp_json_get(j, o, "explicit"), buf), 1);
-		differ(a, "track", id, "isrc", text(st, 3),
-		    sp_json_str(j, sp_json_path(j, o, "external_ids.isrc"),
-		    NULL), 0);
-		differ(a, "track", id, "album_id", text(st, 4),
-		    sp_json_str(j, sp_json_path(j, o, "album.id"), NULL), 0);
-		oid = sp_json_str(j, sp_json_get(j, o, "id"), NULL);
-		differ(a, "track", id, "linked_id", text(st, 5),
-		    oid != NULL && strcmp(oid, id) != 0 ? oid : NULL, 0);
-		differ(a, "track", id, "release_date", text(st, 6),
-		    sp_json_str(j, sp_json_path(j, o, "album.release_date"),
-		    NULL), 0);
-	}
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		for (i = 0; i < (int)NITEMS(trackfields); i++) {
+			f = &trackfields[i];
+			v = f->path != NULL ? sp_json_path(j, o, f->path) :
+			    sp_json_get(j, o, "id");
+			s = f->numeric ? json_text(j, v, buf) :
+			    sp_json_str(j, v, NULL);
+			if (f->path == NULL && s != NULL && strcmp(s, id) == 0)
+				s = NULL;
+			differ(a, "track", id, f->name, text(st, i), s,
+			    f->numeric);
+		}
 	if (done(a, st, rc) != SP_OK)
 		return SP_FATAL_DB;
 	if (rc != SQLITE_ROW)
 		return SP_OK;	/* gone meanwhile */
-	sb_reset(&a->sa);
-	st = a->st[S_TRACK_ARTISTS];
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (a->sa.len > 0)
-			sb_addz(&a->sa, ",");
-		sb_addz(&a->sa, text(st, 0));
-	}
-	if (done(a, st, rc) != SP_OK)
+	if (joined(a, S_TRACK_ARTISTS, id, ",") != SP_OK)
 		return SP_FATAL_DB;
 	sb_reset(&a->sb);
 	v = sp_json_get(j, o, "artists");
@@ -2215,12 +1836,11 @@ static int
 compare_artist(struct audit *a, const char *id, const struct sp_json *j,
     int o)
 {
-	sqlite3_stmt *st = a->st[S_STORED_ARTIST];
+	sqlite3_stmt *st = bound(a, S_STORED_ARTIST, id);
 	const char *s;
 	size_t n;
 	int rc, v, e, r, hasgenres;
 
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		differ(a, "artist", id, "name", text(st, 0),
 		    sp_json_str(j, sp_json_get(j, o, "name"), NULL), 0);
@@ -2230,15 +1850,7 @@ compare_artist(struct audit *a, const char *id, const struct sp_json *j,
 		return SP_FATAL_DB;
 	if (rc != SQLITE_ROW)
 		return SP_OK;	/* gone meanwhile */
-	sb_reset(&a->sa);
-	st = a->st[S_GENRES_OF];
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (a->sa.len > 0)
-			sb_add(&a->sa, "\x1f", 1);
-		sb_addz(&a->sa, text(st, 0));
-	}
-	if (done(a, st, rc) != SP_OK)
+	if (joined(a, S_GENRES_OF, id, "\x1f") != SP_OK)
 		return SP_FATAL_DB;
 	/* The API's genres as sp-normalize keeps them. */
 	sb_reset(&a->sb);
@@ -2320,7 +1932,7 @@ do_refetch(struct audit *a, long long s)
 	time_t at;
 	int rc, k, run;
 
-	section("Refetch");
+	section(checks[C_REFETCH].section);
 	begin(a, C_REFETCH);
 	for (k = 0; k < 2; k++) {
 		st = a->st[k == 0 ? S_SAMPLE_TRACKS : S_SAMPLE_ARTISTS];
@@ -2392,31 +2004,25 @@ verdict(struct audit *a)
 static int
 audit(struct audit *a)
 {
-	struct totals t;
-	int status, run = SP_OK;
+	int status, run = SP_OK, k;
 
 	/* One read transaction: every check sees the same store. */
 	if (sqlite3_exec(a->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return dberr(a);
 	if (json) {
 		sp_jsonw_obj(a->w);
-		sp_jsonw_key(a->w, "database");
-		sp_jsonw_strz(a->w, a->path);
+		jstr(a->w, "database", a->path);
 	}
-	if ((status = get_totals(a, &t)) != SP_OK)
+	if ((status = get_totals(a)) != SP_OK)
 		goto out;
-	show_totals(a, &t);
+	show_totals(a);
 	if (json) {
 		sp_jsonw_key(a->w, "checks");
 		sp_jsonw_arr(a->w);
 	}
-	if ((status = check_coverage(a, &t)) != SP_OK ||
-	    (status = check_nulls(a)) != SP_OK ||
-	    (status = check_format(a)) != SP_OK ||
-	    (status = check_families(a)) != SP_OK ||
-	    (status = check_plausible(a)) != SP_OK ||
-	    (status = check_names(a)) != SP_OK)
-		goto out;
+	for (k = 0; k < C_REFETCH; k++)
+		if ((status = run_check(a, k)) != SP_OK)
+			goto out;
 	if (refetch > 0) {
 		run = do_refetch(a, seed);
 		if (run == SP_FATAL_DB || run == SP_FATAL_IO) {
@@ -2452,84 +2058,26 @@ out:
 int
 main(int argc, char *argv[])
 {
+	struct sp_api_opts o = { .jobs = 8, .max_wait = 120, .timeout = 30,
+	    .retries = 5 };
 	struct audit a;
 	struct tm tm;
 	time_t now;
-	char *path, *msg;
-	int c, status, curl = 0;
+	char *path, *msg, err[SP_API_ERRSIZE];
+	int c, status;
 
 	memset(&a, 0, sizeof(a));
 	while ((c = getopt_long(argc, argv, "d:hqV", longopts, NULL)) != -1)
 		switch (c) {
-		case 'd':
-			dbpath = optarg;
-			break;
-		case 'h':
-			usage(stdout, SP_OK);
-		case 'q':
-			quiet = 1;
-			break;
+		case 'd': dbpath = optarg; break;
+		case 'h': usage(stdout, SP_OK);
+		case 'q': quiet = 1; break;
 		case 'V':
 			printf("sp-audit %s\n", SP_VERSION);
 			return SP_OK;
-		case O_EXAMPLES:
-			examples = number("--examples", optarg, 0, 1000);
-			break;
-		case O_JSON:
-			json = 1;
-			break;
-		case O_CHANGED:
-			maxchanged = number("--max-changed", optarg, 0,
-			    INT64_MAX);
-			break;
-		case O_DATES:
-			maxdates = number("--max-dates", optarg, 0, INT64_MAX);
-			break;
-		case O_FORMAT:
-			maxformat = number("--max-format", optarg, 0,
-			    INT64_MAX);
-			break;
-		case O_MISMATCH:
-			maxmismatch = number("--max-mismatch", optarg, 0, 100);
-			break;
-		case O_NOT_FOUND:
-			maxnotfound = number("--max-not-found", optarg, 0,
-			    100);
-			break;
-		case O_NULLS:
-			maxnulls = number("--max-nulls", optarg, 0, INT64_MAX);
-			break;
-		case O_ORPHANS:
-			maxorphans = number("--max-orphans", optarg, 0,
-			    INT64_MAX);
-			break;
-		case O_PENDING:
-			maxpending = number("--max-pending", optarg, 0,
-			    INT64_MAX);
-			break;
-		case O_RANGE:
-			maxrange = number("--max-range", optarg, 0, INT64_MAX);
-			break;
-		case O_COVERAGE:
-			mincoverage = number("--min-coverage", optarg, 0, 100);
-			break;
-		case O_FAMILIES:
-			minfamilies = number("--min-families", optarg, 0, 100);
-			break;
-		case O_REFETCH:
-			refetch = number("--refetch", optarg, 0, 10000);
-			break;
-		case O_SAMPLE:
-			sample = number("--sample", optarg, 0, 100000);
-			break;
-		case O_SECRET_FILE:
-			secretfile = optarg;
-			break;
-		case O_SEED:
-			seed = number("--seed", optarg, 0, INT64_MAX);
-			break;
-		default:
-			usage(stderr, SP_USAGE);
+		case O_JSON: json = 1; break;
+		case O_SECRET_FILE: secretfile = optarg; break;
+		default: numopt(c);
 		}
 	argc -= optind;
 	if (argc != 0)
@@ -2569,10 +2117,10 @@ main(int argc, char *argv[])
 		status = SP_FATAL_IO;
 		goto out;
 	}
-	if (refetch > 0) {
-		curl = 1;
-		if ((status = refetch_open(&a)) != SP_OK)
-			goto out;
+	if (refetch > 0 && (status = sp_api_from_env(&o, secretfile, &a.api,
+	    err)) != SP_OK) {
+		sp_warnx_at(NULL, "%s", err);
+		goto out;
 	}
 	status = audit(&a);
 out:
@@ -2584,10 +2132,6 @@ out:
 	free(a.sc.s);
 	sp_jsonw_free(a.w);
 	sp_api_free(a.api);
-	sp_auth_free(a.auth);
-	free(a.state);
-	if (curl)
-		curl_global_cleanup();
 	sp_store_close(a.store);
 	free(path);
 	if (sp_close_stdout() != 0)

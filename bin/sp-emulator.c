@@ -205,18 +205,6 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-static long long
-number(const char *opt, const char *s, long long min, long long max)
-{
-	const char *errstr;
-	long long v;
-
-	v = sp_parse_long(s, min, max, &errstr);
-	if (errstr != NULL)
-		errx(SP_USAGE, "--%s is %s: %s", opt, errstr, s);
-	return v;
-}
-
 static void
 add_relink(const char *s)
 {
@@ -1274,54 +1262,75 @@ main(int argc, char *argv[])
 	while ((c = getopt_long(argc, argv, "hp:V", longopts, NULL)) != -1)
 		switch (c) {
 		case OPT_BADJSON:
-			bad_json_every = number("bad-json-every", optarg, 0,
-			    LLONG_MAX);
+			if (sp_opt_long("bad-json-every", optarg, 0, LLONG_MAX,
+			    &bad_json_every) != 0)
+				exit(SP_USAGE);
 			break;
 		case OPT_DEVMODE: dev_mode = 1; break;
 		case OPT_EMPTY429: empty_429 = 1; break;
 		case OPT_EXPIRES:
-			expires_in = number("expires-in", optarg, 1, 31536000);
+			if (sp_opt_long("expires-in", optarg, 1, 31536000,
+			    &expires_in) != 0)
+				exit(SP_USAGE);
 			break;
 		case OPT_FAIL:
-			fail_every = number("fail-every", optarg, 0, LLONG_MAX);
+			if (sp_opt_long("fail-every", optarg, 0, LLONG_MAX,
+			    &fail_every) != 0)
+				exit(SP_USAGE);
 			break;
 		case OPT_HANG:
-			hang_every = number("hang-every", optarg, 0, LLONG_MAX);
+			if (sp_opt_long("hang-every", optarg, 0, LLONG_MAX,
+			    &hang_every) != 0)
+				exit(SP_USAGE);
 			break;
 		case 'h': usage(stdout, SP_OK);
 		case OPT_LATENCY:
-			latency = number("latency", optarg, 0, 600000);
+			if (sp_opt_long("latency", optarg, 0, 600000,
+			    &latency) != 0)
+				exit(SP_USAGE);
 			break;
 		case OPT_LOG: log_file = optarg; break;
 		case OPT_NOGENRES: no_genres = 1; break;
-		case 'p': port = number("port", optarg, 0, 65535); break;
+		case 'p':
+			if (sp_opt_long("port", optarg, 0, 65535, &port) != 0)
+				exit(SP_USAGE);
+			break;
 		case OPT_PORTFILE: port_file = optarg; break;
 		case OPT_QUOTA:
-			quota = number("quota", optarg, 0, LLONG_MAX);
+			if (sp_opt_long("quota", optarg, 0, LLONG_MAX,
+			    &quota) != 0)
+				exit(SP_USAGE);
 			break;
 		case OPT_QUOTARA:
-			quota_retry_after = number("quota-retry-after", optarg,
-			    0, 31536000);
+			if (sp_opt_long("quota-retry-after", optarg, 0,
+			    31536000, &quota_retry_after) != 0)
+				exit(SP_USAGE);
 			break;
 		case OPT_RATE:
-			rate_limit = number("rate-limit", optarg, 0, 1000000);
+			if (sp_opt_long("rate-limit", optarg, 0, 1000000,
+			    &rate_limit) != 0)
+				exit(SP_USAGE);
 			break;
 		case OPT_RELINK: add_relink(optarg); break;
 		case OPT_REVOKE: revoke_tokens = 1; break;
 		case OPT_RADATE: retry_after_date = 1; break;
 		case OPT_TOKENREQ:
-			token_requests = number("token-requests", optarg, 0,
-			    LLONG_MAX);
+			if (sp_opt_long("token-requests", optarg, 0, LLONG_MAX,
+			    &token_requests) != 0)
+				exit(SP_USAGE);
 			break;
 		case OPT_TRUNCATE:
-			truncate_every = number("truncate-every", optarg, 0,
-			    LLONG_MAX);
+			if (sp_opt_long("truncate-every", optarg, 0, LLONG_MAX,
+			    &truncate_every) != 0)
+				exit(SP_USAGE);
 			break;
 		case 'V':
 			printf("sp-emulator %s\n", SP_VERSION);
 			return SP_OK;
 		case OPT_WINDOW:
-			window = number("window", optarg, 1, 86400);
+			if (sp_opt_long("window", optarg, 1, 86400,
+			    &window) != 0)
+				exit(SP_USAGE);
 			break;
 		default: usage(stderr, SP_USAGE);
 		}

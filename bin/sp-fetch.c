@@ -11,19 +11,13 @@
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
-
 #include "sp.h"
 #include "sp_api.h"
-#include "sp_auth.h"
 #include "sp_err.h"
 #include "sp_id.h"
 #include "sp_json.h"
 #include "sp_jsonw.h"
 #include "sp_ndjson.h"
-
-#define DEFAULT_API	"https://api.spotify.com/v1"
-#define DEFAULT_TOKEN	"https://accounts.spotify.com/api/token"
 
 static const struct option longopts[] = {
 	{ "batch",	required_argument,	NULL,	'b' },
@@ -89,20 +83,6 @@ usage(FILE *f, int status)
 	    "(default track)\n"
 	    "  -V, --version          print the version and exit\n");
 	exit(status);
-}
-
-static long long
-number(const char *opt, const char *s, long long min, long long max)
-{
-	const char *errstr;
-	long long v;
-
-	v = sp_parse_long(s, min, max, &errstr);
-	if (errstr != NULL) {
-		sp_warnx_at(NULL, "%s is %s: %s", opt, errstr, s);
-		usage(stderr, SP_USAGE);
-	}
-	return v;
 }
 
 static void
@@ -212,17 +192,6 @@ on_result(const struct sp_api_result *res, void *arg)
 }
 
 static void
-duration(long s, char buf[32])
-{
-	if (s >= 3600)
-		snprintf(buf, 32, "%ldh%02ldm", s / 3600, s / 60 % 60);
-	else if (s >= 60)
-		snprintf(buf, 32, "%ldm%02lds", s / 60, s % 60);
-	else
-		snprintf(buf, 32, "%lds", s);
-}
-
-static void
 on_event(const struct sp_api_event *ev, void *arg)
 {
 	struct fetch_ctx *ctx = arg;
@@ -239,7 +208,8 @@ on_event(const struct sp_api_event *ev, void *arg)
 		sp_api_stats(ctx->api, &st);
 		left = (double)(st.ids - st.ok - st.notfound - st.failed);
 		if (st.rate > 0)
-			duration((long)(left / st.rate + ev->wait), eta);
+			sp_fmt_secs((long long)(left / st.rate + ev->wait),
+			    eta);
 		else
 			strcpy(eta, "?");
 		fprintf(stderr, "\r\033[Ksp-fetch: %s/%s ids, %.1f req/s",
@@ -300,7 +270,7 @@ stopped(struct fetch_ctx *ctx)
 		sp_api_stats(ctx->api, &st);
 		gmtime_r(&at, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
-		duration((long)(at - time(NULL)), d);
+		sp_fmt_secs((long long)(at - time(NULL)), d);
 		sp_warnx_at(NULL, "%s; retry after %s (%s); %s ids not "
 		    "fetched; run the same command again then to resume",
 		    detail, when, d, sp_fmt_count(st.ids - st.ok -
@@ -335,10 +305,7 @@ main(int argc, char *argv[])
 {
 	struct fetch_ctx ctx;
 	struct sp_api_opts o;
-	struct sp_auth *auth = NULL;
-	char err[SP_AUTH_ERRSIZE], key[17], name[64];
-	const char *api, *tok, *id;
-	char *state;
+	char err[SP_API_ERRSIZE];
 	int c, status, run;
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -359,7 +326,8 @@ main(int argc, char *argv[])
 		case 'h':
 			usage(stdout, SP_OK);
 		case 'j':
-			jobs = number("--jobs", optarg, 1, 64);
+			if (sp_opt_long("jobs", optarg, 1, 64, &jobs) != 0)
+				usage(stderr, SP_USAGE);
 			break;
 		case 'P':
 			progress = 1;
@@ -368,10 +336,13 @@ main(int argc, char *argv[])
 			quiet = 1;
 			break;
 		case 'r':
-			rate = number("--rate", optarg, 1, 10000);
+			if (sp_opt_long("rate", optarg, 1, 10000, &rate) != 0)
+				usage(stderr, SP_USAGE);
 			break;
 		case 'R':
-			retries = number("--retries", optarg, 0, 20);
+			if (sp_opt_long("retries", optarg, 0, 20,
+			    &retries) != 0)
+				usage(stderr, SP_USAGE);
 			break;
 		case 'S':
 			secretfile = optarg;
@@ -386,13 +357,17 @@ main(int argc, char *argv[])
 			}
 			break;
 		case 'T':
-			timeout = number("--timeout", optarg, 1, 3600);
+			if (sp_opt_long("timeout", optarg, 1, 3600,
+			    &timeout) != 0)
+				usage(stderr, SP_USAGE);
 			break;
 		case 'V':
 			printf("sp-fetch %s\n", SP_VERSION);
 			return SP_OK;
 		case 'W':
-			maxwait = number("--max-wait", optarg, 0, 864000);
+			if (sp_opt_long("max-wait", optarg, 0, 864000,
+			    &maxwait) != 0)
+				usage(stderr, SP_USAGE);
 			break;
 		default:
 			usage(stderr, SP_USAGE);
@@ -404,40 +379,19 @@ main(int argc, char *argv[])
 	else if (progress < 0)
 		progress = sp_stderr_tty();
 
-	if ((api = getenv("SP_API_URL")) == NULL || *api == '\0')
-		api = DEFAULT_API;
-	if ((tok = getenv("SP_TOKEN_URL")) == NULL || *tok == '\0')
-		tok = DEFAULT_TOKEN;
-	if (!sp_url_safe(api)) {
-		sp_warnx_at(NULL, "refusing to send credentials to %s: use "
-		    "https, or http to a loopback address", api);
-		return SP_USAGE;
-	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		sp_warnx_at(NULL, "cannot initialise libcurl");
-		return SP_FATAL_IO;
-	}
-	if ((status = sp_auth_new(tok, secretfile, &auth, err)) != SP_OK) {
-		sp_warnx_at(NULL, "%s", err);
-		curl_global_cleanup();
-		return status;
-	}
-	id = getenv("SPOTIFY_CLIENT_ID");
-	sp_auth_key(api, id, key);
-	snprintf(name, sizeof(name), "pace-%s.json", key);
-	state = sp_cache_path(name);
 	memset(&o, 0, sizeof(o));
-	o.api_url = api;
-	o.auth = auth;
 	o.jobs = (int)jobs;
 	o.rate = (double)rate;
 	o.max_wait = (long)maxwait;
 	o.batch = batch;
 	o.timeout = (long)timeout;
 	o.retries = (int)retries;
-	o.state = state;
-	if ((status = sp_api_new(&o, &ctx.api)) != SP_OK ||
-	    (ctx.w = sp_jsonw_new()) == NULL) {
+	if ((status = sp_api_from_env(&o, secretfile, &ctx.api, err)) !=
+	    SP_OK) {
+		sp_warnx_at(NULL, "%s", err);
+		return status;
+	}
+	if ((ctx.w = sp_jsonw_new()) == NULL) {
 		sp_warnx_at(NULL, "out of memory");
 		status = SP_FATAL_IO;
 		goto out;
@@ -459,10 +413,7 @@ main(int argc, char *argv[])
 out:
 	sp_api_free(ctx.api);
 	sp_jsonw_free(ctx.w);
-	sp_auth_free(auth);
 	free(ctx.pos);
-	free(state);
-	curl_global_cleanup();
 	if (sp_close_stdout() != 0)
 		status = sp_status_merge(status, SP_FATAL_IO);
 	return status;

@@ -1641,18 +1641,6 @@ parse_date(const char *s)
 	return t;
 }
 
-static long long
-number(const char *opt, const char *s, long long min, long long max)
-{
-	const char *errstr;
-	long long v;
-
-	v = sp_parse_long(s, min, max, &errstr);
-	if (errstr != NULL)
-		errx(SP_USAGE, "--%s is %s: %s", opt, errstr, s);
-	return v;
-}
-
 static int
 mkdirs(const char *dir, char *sub, size_t n, const char *name)
 {
@@ -1673,33 +1661,52 @@ main(int argc, char *argv[])
 	struct cat c;
 	char catdir[4096], expdir[4096], top[4096];
 	time_t t0;
+	long long v;
 	int ch, status;
 
 	while ((ch = getopt_long(argc, argv, "A:a:d:hm:n:r:S:s:t:V", longopts,
 	    NULL)) != -1)
 		switch (ch) {
 		case 'A':
-			account = number("account", optarg, 0, 10000000);
+			if (sp_opt_long("account", optarg, 0, 10000000,
+			    &account) != 0)
+				exit(SP_USAGE);
 			break;
 		case 'a':
-			albums = number("albums", optarg, 1, 10000000);
+			if (sp_opt_long("albums", optarg, 1, 10000000,
+			    &albums) != 0)
+				exit(SP_USAGE);
 			break;
-		case 'd': days = number("days", optarg, 1, 36500); break;
+		case 'd':
+			if (sp_opt_long("days", optarg, 1, 36500, &days) != 0)
+				exit(SP_USAGE);
+			break;
 		case 'h': usage(stdout, SP_OK);
 		case 'm':
-			missing = number("missing", optarg, 0, 1000000);
+			if (sp_opt_long("missing", optarg, 0, 1000000,
+			    &missing) != 0)
+				exit(SP_USAGE);
 			break;
-		case 'n': plays = number("plays", optarg, 0, 100000000); break;
+		case 'n':
+			if (sp_opt_long("plays", optarg, 0, 100000000,
+			    &plays) != 0)
+				exit(SP_USAGE);
+			break;
 		case 'r':
-			artists = number("artists", optarg, 1, 10000000);
+			if (sp_opt_long("artists", optarg, 1, 10000000,
+			    &artists) != 0)
+				exit(SP_USAGE);
 			break;
 		case 'S': start = optarg; break;
 		case 's':
-			seed = (unsigned long long)number("seed", optarg, 0,
-			    LLONG_MAX);
+			if (sp_opt_long("seed", optarg, 0, LLONG_MAX, &v) != 0)
+				exit(SP_USAGE);
+			seed = (unsigned long long)v;
 			break;
 		case 't':
-			tracks = number("tracks", optarg, 1, 10000000);
+			if (sp_opt_long("tracks", optarg, 1, 10000000,
+			    &tracks) != 0)
+				exit(SP_USAGE);
 			break;
 		case 'V':
 			printf("sp-gen %s\n", SP_VERSION);

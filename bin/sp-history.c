@@ -105,10 +105,12 @@ timestamp(struct hist_ctx *ctx, struct sp_rec *rec, const char *key)
 	char ts[SP_TS_LEN + 1];
 	const char *s;
 	size_t n;
+	int v;
 
-	s = sp_json_str(rec->json, sp_json_get(rec->json, 0, key), &n);
-	if (s == NULL) {
-		bad(ctx, rec->index, "missing \"%s\"", key, NULL, 0);
+	v = sp_json_get(rec->json, 0, key);
+	if ((s = sp_json_str(rec->json, v, &n)) == NULL) {
+		bad(ctx, rec->index, sp_json_type(rec->json, v) > SP_JSON_NULL ?
+		    "\"%s\": expected a string" : "missing \"%s\"", key, NULL, 0);
 		return -1;
 	}
 	if (sp_ts_norm(s, n, ts) != 0) {
@@ -156,10 +158,8 @@ str(struct hist_ctx *ctx, const struct sp_json *j, const char *from,
 static int
 emit(struct hist_ctx *ctx)
 {
-	if (sp_jsonw_write(ctx->w, stdout) != 0) {
-		sp_warn_at(&(struct sp_pos){ "stdout", 0 }, "write error");
-		return SP_FATAL_IO;
-	}
+	if (sp_jsonw_write(ctx->w, stdout) != 0)
+		return SP_FATAL_IO;	/* sp_close_stdout() reports it */
 	ctx->plays++;
 	return SP_OK;
 }
@@ -296,10 +296,12 @@ summary(const struct hist_ctx *ctx)
 		sp_fmt_count(ctx->skipped[i], n[i]);
 	sp_fmt_count(ctx->plays, n[NSKIP]);
 	fprintf(stderr, "sp-history: %s play%s written; skipped: %s podcast "
-	    "episodes, %s audiobook chapters, %s videos, %s entries without "
+	    "episode%s, %s audiobook chapter%s, %s video%s, %s entr%s without "
 	    "a track, %s unreadable\n", n[NSKIP], ctx->plays == 1 ? "" : "s",
-	    n[SK_PODCAST], n[SK_AUDIOBOOK], n[SK_VIDEO], n[SK_EMPTY],
-	    n[SK_BAD]);
+	    n[SK_PODCAST], ctx->skipped[SK_PODCAST] == 1 ? "" : "s",
+	    n[SK_AUDIOBOOK], ctx->skipped[SK_AUDIOBOOK] == 1 ? "" : "s",
+	    n[SK_VIDEO], ctx->skipped[SK_VIDEO] == 1 ? "" : "s",
+	    n[SK_EMPTY], ctx->skipped[SK_EMPTY] == 1 ? "y" : "ies", n[SK_BAD]);
 }
 
 int

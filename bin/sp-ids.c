@@ -87,20 +87,6 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-static long long
-number(const char *opt, const char *s, long long max)
-{
-	const char *errstr;
-	long long v;
-
-	v = sp_parse_long(s, 0, max, &errstr);
-	if (errstr != NULL) {
-		sp_warnx_at(NULL, "%s is %s: %s", opt, errstr, s);
-		usage(stderr, SP_USAGE);
-	}
-	return v;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -124,13 +110,17 @@ main(int argc, char *argv[])
 		case 'h':
 			usage(stdout, SP_OK);
 		case 'l':
-			limit = number("--limit", optarg, 1000000000);
+			if (sp_opt_long("limit", optarg, 0, 1000000000,
+			    &limit) != 0)
+				usage(stderr, SP_USAGE);
 			break;
 		case 'm':
 			missing = 1;
 			break;
 		case 'o':
-			olderthan = number("--older-than", optarg, 36500);
+			if (sp_opt_long("older-than", optarg, 0, 36500,
+			    &olderthan) != 0)
+				usage(stderr, SP_USAGE);
 			break;
 		case 'q':
 			quiet = 1;

@@ -760,19 +760,15 @@ main(int argc, char *argv[])
 {
 	struct load_ctx ctx;
 	unsigned long long bad;
-	const char *errstr;
 	int c, status;
 
 	memset(&ctx, 0, sizeof(ctx));
 	while ((c = getopt_long(argc, argv, "b:d:hqV", longopts, NULL)) != -1)
 		switch (c) {
 		case 'b':
-			batch = sp_parse_long(optarg, 1, 1000000, &errstr);
-			if (errstr != NULL) {
-				sp_warnx_at(NULL, "--batch is %s: %s", errstr,
-				    optarg);
+			if (sp_opt_long("batch", optarg, 1, 1000000,
+			    &batch) != 0)
 				usage(stderr, SP_USAGE);
-			}
 			break;
 		case 'd':
 			dbpath = optarg;

@@ -157,20 +157,6 @@ put_bool(struct norm_ctx *ctx, int obj, const char *key)
 	sp_jsonw_null(ctx->w);
 }
 
-/* n digits at s, or -1. */
-static int
-digits(const char *s, int n)
-{
-	int v = 0, i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
 /*
  * The year of release date d ("1981", "1981-12", "1981-12-04"), or -1 when
  * d is not such a date, is year 0, or is outside 1900..next year.  The
@@ -179,24 +165,13 @@ digits(const char *s, int n)
 static int
 release_year(struct norm_ctx *ctx, const char *d, const char *p)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
 	static const char *const shape[] = { "year", "month", "day" };
 	char q[SP_QUOTE_SIZE], qp[SP_QUOTE_SIZE];
-	size_t n = strlen(d);
-	int y, m = 1, day = 1, k, ok;
+	int y, k;
 
-	k = n == 4 ? 0 : n == 7 ? 1 : n == 10 ? 2 : -1;
-	y = k >= 0 ? digits(d, 4) : -1;
-	ok = y > 0;
-	if (ok && k >= 1)
-		ok = d[4] == '-' && (m = digits(d + 5, 2)) >= 1 && m <= 12;
-	if (ok && k == 2)
-		ok = d[7] == '-' && (day = digits(d + 8, 2)) >= 1 &&
-		    day <= mdays[m - 1] && !(m == 2 && day == 29 &&
-		    (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)));
-	sp_quote(d, n, q);
-	if (!ok) {
+	k = sp_date_parse(d, &y);
+	sp_quote(d, strlen(d), q);
+	if (k < 0) {
 		warn_obj(ctx, "release date %s is not a %s; release_year "
 		    "left null", q, y == 0 ? "year" : "date");
 		return -1;

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # enrich.sh EXPORT_FILE...: the whole sp run on a Spotify export.
 #
 # Loads the plays, enriches tracks (with their albums and artists), then
@@ -8,17 +8,24 @@
 # Against the emulator, set SP_API_URL and SP_TOKEN_URL first (demo.sh does).
 # The store is $SP_DB (default ~/.local/share/sp/sp.db).  Safe to run again:
 # it resumes where it stopped and fetches nothing twice.
-set -eu
+set -eu -o pipefail
 [ $# -gt 0 ] || { echo "usage: enrich.sh EXPORT_FILE..." >&2; exit 2; }
 
 sp-history "$@" | sp-load
-# A status of 75 means "come back later": keep what was fetched and stop.
+# Stop at the first step that did not finish: 75 means "come back later";
+# what was fetched is kept either way.
 run() {
+	local s
 	set +e
 	sp-ids "$1" | sp-fetch | sp-normalize | sp-load
-	s=$?
+	s=("${PIPESTATUS[@]}")
 	set -e
-	[ "$s" -eq 0 ] || { echo "enrich.sh: $1: stopped ($s); run again later" >&2; exit "$s"; }
+	for st in "${s[@]}"; do
+		if [ "$st" -ne 0 ]; then
+			echo "enrich.sh: $1: stopped (status $st); run again later" >&2
+			exit "$st"
+		fi
+	done
 }
 run tracks
 run artists

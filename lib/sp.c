@@ -1,4 +1,4 @@
-/* sp.c: statuses, option parsing, time, signals, stdout. */
+/* sp.c: statuses, option parsing, time, dates, signals, stdout. */
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "sp.h"
+#include "sp_err.h"
 
 static volatile sig_atomic_t caught;
 
@@ -53,6 +54,22 @@ sp_parse_long(const char *s, long long min, long long max,
 	return v;
 }
 
+int
+sp_opt_long(const char *name, const char *s, long long min, long long max,
+    long long *out)
+{
+	const char *errstr;
+	long long v;
+
+	v = sp_parse_long(s, min, max, &errstr);
+	if (errstr != NULL) {
+		sp_warnx_at(NULL, "--%s is %s: %s", name, errstr, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 time_t
 sp_now(void)
 {
@@ -92,11 +109,20 @@ digits(const char *s, int n, int lo, int hi)
 	return v >= lo && v <= hi ? v : -1;
 }
 
-int
-sp_ts_norm(const char *s, size_t len, char out[SP_TS_LEN + 1])
+/* Whether day d of month m (1-based) of year y exists. */
+static int
+mday_ok(int y, int m, int d)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
 	    30, 31 };
+
+	return d >= 1 && d <= mdays[m - 1] && !(m == 2 && d == 29 &&
+	    (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)));
+}
+
+int
+sp_ts_norm(const char *s, size_t len, char out[SP_TS_LEN + 1])
+{
 	int y, m, d;
 
 	if (len != 20 && len != 19 && len != 16)
@@ -107,9 +133,7 @@ sp_ts_norm(const char *s, size_t len, char out[SP_TS_LEN + 1])
 		return -1;
 	if ((y = digits(s, 4, 1900, 9999)) < 0 ||
 	    (m = digits(s + 5, 2, 1, 12)) < 0 ||
-	    (d = digits(s + 8, 2, 1, mdays[m - 1])) < 0 ||
-	    (m == 2 && d == 29 && (y % 4 != 0 ||
-	    (y % 100 == 0 && y % 400 != 0))) ||
+	    (d = digits(s + 8, 2, 1, 31)) < 0 || !mday_ok(y, m, d) ||
 	    digits(s + 11, 2, 0, 23) < 0 || digits(s + 14, 2, 0, 59) < 0 ||
 	    (len > 16 && digits(s + 17, 2, 0, 60) < 0))
 		return -1;
@@ -123,6 +147,23 @@ sp_ts_norm(const char *s, size_t len, char out[SP_TS_LEN + 1])
 	out[19] = 'Z';
 	out[20] = '\0';
 	return 0;
+}
+
+int
+sp_date_parse(const char *d, int *year)
+{
+	size_t n = strlen(d);
+	int k, m = 1;
+
+	k = n == 4 ? 0 : n == 7 ? 1 : n == 10 ? 2 : -1;
+	if ((*year = k >= 0 ? digits(d, 4, 0, 9999) : -1) <= 0)
+		return -1;
+	if (k >= 1 && (d[4] != '-' || (m = digits(d + 5, 2, 1, 12)) < 0))
+		return -1;
+	if (k == 2 && (d[7] != '-' || !mday_ok(*year, m, digits(d + 8, 2, 0,
+	    99))))
+		return -1;
+	return k;
 }
 
 static void
@@ -185,5 +226,17 @@ sp_fmt_count(unsigned long long n, char buf[32])
 		buf[j++] = tmp[i];
 	}
 	buf[j] = '\0';
+	return buf;
+}
+
+char *
+sp_fmt_secs(long long s, char buf[32])
+{
+	if (s >= 3600)
+		snprintf(buf, 32, "%lldh%02lldm", s / 3600, s / 60 % 60);
+	else if (s >= 60)
+		snprintf(buf, 32, "%lldm%02llds", s / 60, s % 60);
+	else
+		snprintf(buf, 32, "%llds", s);
 	return buf;
 }

@@ -1,6 +1,6 @@
 /*
  * sp.h: what every sp program shares: exit statuses, option parsing,
- * timestamps, signals and the checked close of stdout.
+ * timestamps and dates, signals and the checked close of stdout.
  * Nothing here allocates.
  */
 #ifndef SP_H
@@ -32,6 +32,14 @@ int		 sp_status_merge(int, int);
 long long	 sp_parse_long(const char *s, long long min, long long max,
 		    const char **errstr);
 
+/*
+ * The numeric option --name: its value s in [min, max] into *out, and 0;
+ * else "--name is invalid: s" (or "too small", "too large") on stderr
+ * and -1, *out untouched.  The caller then calls its usage().
+ */
+int		 sp_opt_long(const char *name, const char *s, long long min,
+		    long long max, long long *out);
+
 /* Now, or $SOURCE_DATE_EPOCH when set, so that tests are reproducible. */
 time_t		 sp_now(void);
 
@@ -45,6 +53,14 @@ char		*sp_ts_format(time_t t, char buf[SP_TS_LEN + 1]);
  * each field in range.  Returns 0, or -1 if s is none of those.
  */
 int		 sp_ts_norm(const char *s, size_t len, char out[SP_TS_LEN + 1]);
+
+/*
+ * A release date "YYYY", "YYYY-MM" or "YYYY-MM-DD", each field in range
+ * and the year above 0: returns its precision, 0 year, 1 month, 2 day,
+ * with the year in *year.  Else -1, with *year the value of the first
+ * four digits of a date of one of those lengths (0 for "0000"), or -1.
+ */
+int		 sp_date_parse(const char *d, int *year);
 
 /*
  * Install SIGINT and SIGTERM handlers that only record the signal, so a
@@ -65,5 +81,8 @@ int		 sp_close_stdout(void);
 
 /* Format n with thousands separators ("8,412") into buf; returns buf. */
 char		*sp_fmt_count(unsigned long long n, char buf[32]);
+
+/* Format s seconds as "24h37m", "4m12s" or "12s" into buf; returns buf. */
+char		*sp_fmt_secs(long long s, char buf[32]);
 
 #endif

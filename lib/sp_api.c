@@ -28,6 +28,8 @@
 #include "sp_json.h"
 #include "sp_jsonw.h"
 
+#define DEFAULT_API	"https://api.spotify.com/v1"
+#define DEFAULT_TOKEN	"https://accounts.spotify.com/api/token"
 #define MAXBODY		(32 * 1024 * 1024)
 #define MAXBATCH	50
 #define PAGE		50
@@ -36,6 +38,8 @@
 #define TICK		0.25	/* seconds between progress events */
 #define RAISE		1.05	/* window limit raise per quiet window */
 #define MARGIN		0.9	/* learned limit: this share of what hit 429 */
+
+_Static_assert(SP_API_ERRSIZE >= SP_AUTH_ERRSIZE, "sp_auth_new() fits in err");
 
 enum istate { I_QUEUED, I_FLIGHT, I_DELAYED, I_PAGING, I_DONE };
 enum rtype { R_SINGLE, R_BATCH, R_PAGE };
@@ -126,6 +130,10 @@ struct sp_api {
 	time_t			 retry_at;
 	int			 status;
 	uint64_t		 rng;
+	/* What sp_api_from_env() made, freed with the sp_api. */
+	struct sp_auth		*ownauth;
+	char			*ownstate;
+	int			 owncurl;	/* curl_global_init() */
 };
 
 static double
@@ -388,10 +396,16 @@ pages_free(struct pages *p)
 void
 sp_api_free(struct sp_api *a)
 {
+	struct sp_auth *auth;
+	char *state;
 	size_t i;
+	int curl;
 
 	if (a == NULL)
 		return;
+	auth = a->ownauth;
+	state = a->ownstate;
+	curl = a->owncurl;
 	for (i = 0; i < a->nitem; i++)
 		pages_free(a->item[i].pages);
 	if (a->multi != NULL)
@@ -406,6 +420,57 @@ sp_api_free(struct sp_api *a)
 	free(a->sent);
 	free(a->base);
 	free(a);
+	sp_auth_free(auth);
+	free(state);
+	if (curl)
+		curl_global_cleanup();
+}
+
+int
+sp_api_from_env(const struct sp_api_opts *o, const char *secret_file,
+    struct sp_api **out, char err[SP_API_ERRSIZE])
+{
+	struct sp_api_opts eo = *o;
+	struct sp_auth *auth;
+	char key[17], name[64], *state;
+	const char *api, *tok;
+	int status;
+
+	*out = NULL;
+	if ((api = getenv("SP_API_URL")) == NULL || *api == '\0')
+		api = DEFAULT_API;
+	if ((tok = getenv("SP_TOKEN_URL")) == NULL || *tok == '\0')
+		tok = DEFAULT_TOKEN;
+	if (!sp_url_safe(api)) {
+		snprintf(err, SP_API_ERRSIZE, "refusing to send credentials "
+		    "to %s: use https, or http to a loopback address", api);
+		return SP_USAGE;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(err, SP_API_ERRSIZE, "cannot initialise libcurl");
+		return SP_FATAL_IO;
+	}
+	if ((status = sp_auth_new(tok, secret_file, &auth, err)) != SP_OK) {
+		curl_global_cleanup();
+		return status;
+	}
+	sp_auth_key(api, getenv("SPOTIFY_CLIENT_ID"), key);
+	snprintf(name, sizeof(name), "pace-%s.json", key);
+	state = sp_cache_path(name);
+	eo.api_url = api;
+	eo.auth = auth;
+	eo.state = state;
+	if (sp_api_new(&eo, out) != SP_OK) {
+		sp_auth_free(auth);
+		free(state);
+		curl_global_cleanup();
+		snprintf(err, SP_API_ERRSIZE, "out of memory");
+		return SP_FATAL_IO;
+	}
+	(*out)->ownauth = auth;
+	(*out)->ownstate = state;
+	(*out)->owncurl = 1;
+	return SP_OK;
 }
 
 int

@@ -4,8 +4,9 @@
  * what the API allows: honours Retry-After, learns the rolling-window
  * limit, retries transient failures with backoff, renews the token once
  * on a 401, follows an album's track pages.  Ownership: the sp_api owns
- * every id, body and parsed object; what a callback gets lives until it
- * returns.  Nothing here prints: events go to the caller's callback.
+ * every id, body and parsed object, and what sp_api_from_env() made for
+ * it; what a callback gets lives until it returns.  Nothing here prints:
+ * events go to the caller's callback.
  */
 #ifndef SP_API_H
 #define SP_API_H
@@ -94,6 +95,20 @@ enum sp_api_stop {
 /* Returns an sp_status; *out is NULL on failure. */
 int	sp_api_new(const struct sp_api_opts *, struct sp_api **out);
 void	sp_api_free(struct sp_api *);
+
+/*
+ * sp_api_new() as the programs run it: for $SP_API_URL (refused unless
+ * sp_url_safe()), with an sp_auth for $SP_TOKEN_URL and secret_file (see
+ * sp_auth_new()), both by default Spotify's, and the pacing state file of
+ * that API and client id, under sp_cache_path(); the rest of the options
+ * from *o (its api_url, auth and state are ignored).  Initialises
+ * libcurl.  Returns an sp_status, with the reason in err and *out NULL on
+ * failure.  sp_api_free() frees the sp_auth and the state path with the
+ * sp_api, then calls curl_global_cleanup().
+ */
+#define SP_API_ERRSIZE	1024	/* at least SP_AUTH_ERRSIZE */
+int	sp_api_from_env(const struct sp_api_opts *o, const char *secret_file,
+	    struct sp_api **out, char err[SP_API_ERRSIZE]);
 
 /* Queue an id (22 base62 characters): 1 queued, 0 already, -1 no memory. */
 int	sp_api_add(struct sp_api *, enum sp_kind, const char *id, void *user);

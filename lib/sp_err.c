@@ -1,10 +1,12 @@
 /* sp_err.c: "prog: file:line: message" on stderr. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sp_err.h"
+#include "sp_json.h"
 
 static void
 vwarn_at(const struct sp_pos *pos, int errnum, const char *fmt, va_list ap)
@@ -52,8 +54,9 @@ char *
 sp_quote(const char *s, size_t len, char buf[SP_QUOTE_SIZE])
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, n, j = 0;
+	size_t i, n, j = 0, q;
 	unsigned char c;
+	uint32_t cp;
 
 	n = len > SP_QUOTE_CUT ? SP_QUOTE_CUT : len;
 	/* Do not cut a UTF-8 sequence in two. */
@@ -66,6 +69,18 @@ sp_quote(const char *s, size_t len, char buf[SP_QUOTE_SIZE])
 		if (c == '"' || c == '\\') {
 			buf[j++] = '\\';
 			buf[j++] = (char)c;
+		} else if (c >= 0x80) {
+			/* Valid UTF-8 as is; a stray byte as \xNN. */
+			if ((q = sp_utf8_decode(s + i, n - i, &cp)) > 0) {
+				memcpy(buf + j, s + i, q);
+				j += q;
+				i += q - 1;
+			} else {
+				buf[j++] = '\\';
+				buf[j++] = 'x';
+				buf[j++] = hex[c >> 4];
+				buf[j++] = hex[c & 0xf];
+			}
 		} else if (c < 0x20 || c == 0x7f) {
 			buf[j++] = '\\';
 			buf[j++] = 'u';

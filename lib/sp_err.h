@@ -23,7 +23,8 @@ void	sp_warn_at(const struct sp_pos *, const char *fmt, ...)
 
 /*
  * s (len bytes) as a JSON string for a message: quoted, escaped, cut to
- * SP_QUOTE_CUT bytes with "..." after the closing quote when longer.
+ * SP_QUOTE_CUT bytes with "..." after the closing quote when longer; a
+ * byte that is not part of valid UTF-8 is shown as \xNN.
  */
 #define SP_QUOTE_CUT	40
 #define SP_QUOTE_SIZE	(SP_QUOTE_CUT * 6 + 8)

@@ -70,7 +70,7 @@ sp-history: account.json: account-data export (StreamingHistory*.json) has no tr
 	cat extended.out endsong.out >"$BATS_TEST_TMPDIR/want.out"
 	run -0 --separate-stderr bash -c 'cat extended.json endsong.json | sp-history'
 	diff -u "$BATS_TEST_TMPDIR/want.out" - <<<"$output"
-	assert_equal "$stderr" 'sp-history: 6 plays written; skipped: 1 podcast episodes, 1 audiobook chapters, 0 videos, 1 entries without a track, 0 unreadable'
+	assert_equal "$stderr" 'sp-history: 6 plays written; skipped: 1 podcast episode, 1 audiobook chapter, 0 videos, 1 entry without a track, 0 unreadable'
 }
 
 @test "sp-history: in a second array on stdin, lines count from the start of the input and entries from the start of the array" {
@@ -197,7 +197,7 @@ sp-history: 0 plays written; skipped: $ZERO"
 	run -3 --separate-stderr sp-history nope.json endsong.json extended.json
 	diff -u <(cat endsong.out extended.out) - <<<"$output"
 	assert_equal "$stderr" 'sp-history: nope.json: cannot open: No such file or directory
-sp-history: 6 plays written; skipped: 1 podcast episodes, 1 audiobook chapters, 0 videos, 1 entries without a track, 0 unreadable'
+sp-history: 6 plays written; skipped: 1 podcast episode, 1 audiobook chapter, 0 videos, 1 entry without a track, 0 unreadable'
 }
 
 @test "sp-history: -q silences the summary, not the warnings" {
