@@ -1311,12 +1311,14 @@ row_dates(struct audit *a, sqlite3_stmt *st)
 	k = d != NULL ? sp_date_parse(d, &y) : -1;
 	yok = k >= 0 && y >= MINYEAR && y <= a->maxyear;
 	if (a->cur == C_PRECISION) {
-		if (d != NULL && k < 0)
+		/* "0000" is how Spotify says it does not know: no defect. */
+		if (d != NULL && k < 0 && strcmp(d, "0000") != 0)
 			problem = "not a date";
 		else if (p != NULL && strcmp(p, "year") != 0 &&
 		    strcmp(p, "month") != 0 && strcmp(p, "day") != 0)
 			problem = "unknown precision";
-		else if (d != NULL && p != NULL && strcmp(p, shapes[k]) != 0)
+		else if (d != NULL && p != NULL && k >= 0 &&
+		    strcmp(p, shapes[k]) != 0)
 			problem = problems[k];
 		if (problem == NULL)
 			return SP_OK;
