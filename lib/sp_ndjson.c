@@ -61,7 +61,8 @@ nextline(struct reader *r, char **line, size_t *len)
 			skipped += r->end - r->beg;
 			r->beg = r->end = 0;
 		}
-		if (r->beg > 0 && r->end == r->cap) {
+		/* Keep only the line being read: memory stays flat. */
+		if (r->beg > 0) {
 			memmove(r->buf, r->buf + r->beg, r->end - r->beg);
 			r->end -= r->beg;
 			r->beg = 0;
