@@ -416,36 +416,7 @@ stripped(const char *key)
 static void
 put_value(struct sp_jsonw *w, const struct sp_json *j, int v)
 {
-	const char *key;
-	int e;
-
-	if (!dev_mode && !no_genres) {
-		sp_jsonw_value(w, j, v);
-		return;
-	}
-	switch (sp_json_type(j, v)) {
-	case SP_JSON_OBJECT:
-		sp_jsonw_obj(w);
-		for (e = sp_json_first(j, v); e >= 0;
-		    e = sp_json_next(j, v, e)) {
-			key = sp_json_str(j, e, NULL);
-			if (stripped(key))
-				continue;
-			sp_jsonw_key(w, key);
-			put_value(w, j, e + 1);
-		}
-		sp_jsonw_end(w);
-		break;
-	case SP_JSON_ARRAY:
-		sp_jsonw_arr(w);
-		for (e = sp_json_first(j, v); e >= 0;
-		    e = sp_json_next(j, v, e))
-			put_value(w, j, e);
-		sp_jsonw_end(w);
-		break;
-	default:
-		sp_jsonw_value(w, j, v);
-	}
+	sp_jsonw_filtered(w, j, v, dev_mode || no_genres ? stripped : NULL);
 }
 
 static void

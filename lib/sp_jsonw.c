@@ -222,6 +222,13 @@ sp_jsonw_null(struct sp_jsonw *w)
 void
 sp_jsonw_value(struct sp_jsonw *w, const struct sp_json *j, int v)
 {
+	sp_jsonw_filtered(w, j, v, NULL);
+}
+
+void
+sp_jsonw_filtered(struct sp_jsonw *w, const struct sp_json *j, int v,
+    int (*skip)(const char *key))
+{
 	const char *raw;
 	size_t n;
 	int e;
@@ -231,12 +238,14 @@ sp_jsonw_value(struct sp_jsonw *w, const struct sp_json *j, int v)
 		sp_jsonw_obj(w);
 		for (e = sp_json_first(j, v); e >= 0;
 		    e = sp_json_next(j, v, e)) {
+			if (skip != NULL && skip(sp_json_str(j, e, NULL)))
+				continue;
 			sep(w);
 			raw = sp_json_raw(j, e, &n);
 			put(w, raw, n);		/* the key, escapes as sent */
 			put(w, ":", 1);
 			w->comma = 0;
-			sp_jsonw_value(w, j, e + 1);
+			sp_jsonw_filtered(w, j, e + 1, skip);
 		}
 		sp_jsonw_end(w);
 		break;
@@ -244,7 +253,7 @@ sp_jsonw_value(struct sp_jsonw *w, const struct sp_json *j, int v)
 		sp_jsonw_arr(w);
 		for (e = sp_json_first(j, v); e >= 0;
 		    e = sp_json_next(j, v, e))
-			sp_jsonw_value(w, j, e);
+			sp_jsonw_filtered(w, j, e, skip);
 		sp_jsonw_end(w);
 		break;
 	case SP_JSON_NONE:

@@ -32,6 +32,9 @@ void	sp_jsonw_bool(struct sp_jsonw *, int);
 void	sp_jsonw_null(struct sp_jsonw *);
 /* A value of a parsed text, compacted (insignificant white space gone). */
 void	sp_jsonw_value(struct sp_jsonw *, const struct sp_json *, int v);
+/* The same, leaving out every member whose key skip() accepts, at any depth. */
+void	sp_jsonw_filtered(struct sp_jsonw *, const struct sp_json *, int v,
+	    int (*skip)(const char *key));
 
 /* The record so far; NULL if an allocation failed since the reset. */
 const char *sp_jsonw_buf(const struct sp_jsonw *, size_t *len);
