@@ -475,15 +475,17 @@ sp-load: 0 records; 0 rejected'
 @test "sp-load: a store locked by another program: database is locked after SP_BUSY_TIMEOUT, nothing half-written, exit 4" {
 	sp-load -q < /dev/null
 	mkfifo "$BATS_TEST_TMPDIR/hold"
-	# Another program holds the write lock until we let it go.
-	sqlite3 "$SP_DB" "BEGIN IMMEDIATE; CREATE TABLE x(a);" \
-	    ".shell cat $BATS_TEST_TMPDIR/hold" "COMMIT;" 3>&- &
+	# Another program takes the write lock (waiting for it if need be),
+	# says so, and holds it until we let it go.
+	sqlite3 -cmd '.timeout 10000' "$SP_DB" "BEGIN IMMEDIATE; CREATE TABLE x(a);" \
+	    ".shell touch $BATS_TEST_TMPDIR/held" \
+	    ".shell timeout 60 cat $BATS_TEST_TMPDIR/hold" "COMMIT;" 3>&- &
 	local holder=$!
-	for ((i = 0; i < 100; i++)); do
-		sqlite3 "$SP_DB" "PRAGMA busy_timeout = 0; BEGIN IMMEDIATE; ROLLBACK;" \
-		    2>/dev/null || break
+	for ((i = 0; i < 200; i++)); do
+		[ -e "$BATS_TEST_TMPDIR/held" ] && break
 		sleep 0.05
 	done
+	[ -e "$BATS_TEST_TMPDIR/held" ]
 	SP_BUSY_TIMEOUT=0 run -4 --separate-stderr sp-load < "$FIX/sp-load/play.ndjson"
 	echo > "$BATS_TEST_TMPDIR/hold"
 	wait "$holder"
