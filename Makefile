@@ -5,7 +5,7 @@
 CFLAGS ?= -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
 override CFLAGS += -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes \
 	-Wmissing-prototypes -Wshadow
-override CPPFLAGS += -Ilib -D_GNU_SOURCE -DJSMN_STRICT
+override CPPFLAGS += -Ilib -D_GNU_SOURCE -DJSMN_STRICT -DJSMN_PARENT_LINKS
 LDLIBS = -lcurl -lsqlite3 -lmicrohttpd -lm
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin

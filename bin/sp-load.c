@@ -3,6 +3,7 @@
  * not-found errors) into the store, in batched transactions.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,10 @@
 #include "sp_store.h"
 
 #define MAXFIELDS	16
-#define COMMIT_SECS	1.0
+#define COMMIT_SECS	1.0	/* commit at least this often */
+#define IDLE_MS		100	/* and when the input pauses this long */
+#define NWRITTEN	4096	/* slots of the written-rows table */
+#define WRITTEN_MAX	512 	/* longest set of values it remembers */
 
 static const struct option longopts[] = {
 	{ "batch",	required_argument,	NULL,	'b' },
@@ -29,7 +33,7 @@ static const struct option longopts[] = {
 	{ NULL,		0,			NULL,	0 }
 };
 
-static long long batch = 5000;
+static long long batch = 100000;
 static const char *dbpath;
 static int quiet;
 
@@ -169,8 +173,25 @@ static const char *const kindname[NKIND] = {
 	"play", "track", "album", "artist", "error"
 };
 
+/*
+ * An album or artist row this transaction has written: the statement and
+ * the values, serialized.  Tracks repeat their album and artists, and
+ * writing the same values again leaves the row as writing them once, so
+ * the second write is skipped.  A slot per id hash, overwritten on
+ * collision; every write to albums or artists updates or clears its id's
+ * slot; a slot is valid for one transaction only (gen), since other
+ * programs may write between ours.
+ */
+struct written {
+	unsigned long long	 gen;
+	size_t			 len;
+	unsigned char		 buf[WRITTEN_MAX];
+};
+
 struct load_ctx {
 	struct sp_store		*store;
+	struct written		*written;	/* NWRITTEN slots */
+	unsigned long long	 gen;		/* the transaction's number */
 	sqlite3_stmt		*st[NSTMT];
 	struct sp_json		*j;
 	const struct sp_pos	*pos;
@@ -186,7 +207,7 @@ usage(FILE *f, int status)
 {
 	fprintf(f,
 	    "usage: sp-load [-hqV] [-b n] [-d file] [file ...]\n"
-	    "  -b, --batch n    commit every n records (default 5000)\n"
+	    "  -b, --batch n    commit every n records (default 100000)\n"
 	    "  -d, --db file    the database (default $SP_DB, else "
 	    "~/.local/share/sp/sp.db)\n"
 	    "  -h, --help       print this help and exit\n"
@@ -387,6 +408,64 @@ run(struct load_ctx *ctx, int s, const struct val *val, size_t n)
 	    dberr(ctx);
 }
 
+/* The slot of id v (a string), and v[0..n) serialized for stmt s. */
+static struct written *
+slot(struct load_ctx *ctx, const struct val *v)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		h = (h ^ (unsigned char)v->s[i]) * 16777619u;
+	return &ctx->written[h % NWRITTEN];
+}
+
+static size_t
+serialize(int s, const struct val *v, size_t n, unsigned char *buf)
+{
+	size_t len = 0, i, k;
+
+	buf[len++] = (unsigned char)s;
+	for (i = 0; i < n; i++) {
+		k = v[i].s != NULL && !v[i].null ? v[i].n : sizeof(v[i].i);
+		if (len + 3 + sizeof(size_t) + k > WRITTEN_MAX)
+			return 0;
+		buf[len++] = (unsigned char)v[i].present;
+		buf[len++] = (unsigned char)v[i].null;
+		buf[len++] = v[i].s != NULL;
+		memcpy(buf + len, &k, sizeof(k));
+		len += sizeof(k);
+		memcpy(buf + len, v[i].s != NULL && !v[i].null ?
+		    (const void *)v[i].s : (const void *)&v[i].i, k);
+		len += k;
+	}
+	return len;
+}
+
+/*
+ * Run the upsert s of an album or artist unless this transaction wrote
+ * the same values to the same row already (struct written); forget is
+ * for a write that is not remembered.
+ */
+static int
+run_once(struct load_ctx *ctx, int s, const struct val *v, size_t n,
+    int forget)
+{
+	unsigned char buf[WRITTEN_MAX];
+	struct written *w;
+	size_t len;
+
+	w = slot(ctx, &v[0]);
+	len = forget ? 0 : serialize(s, v, n, buf);
+	if (len > 0 && w->gen == ctx->gen && w->len == len &&
+	    memcmp(w->buf, buf, len) == 0)
+		return SP_OK;
+	w->gen = len > 0 ? ctx->gen : 0;
+	w->len = len;
+	memcpy(w->buf, buf, len);
+	return run(ctx, s, v, n);
+}
+
 static int
 load_play(struct load_ctx *ctx)
 {
@@ -448,7 +527,8 @@ track_artists(struct load_ctx *ctx, const struct val *id, int pass)
 		k = (int)pos;
 		if (pass == 0)
 			continue;
-		if ((rc = run(ctx, S_REF_ARTIST, ref, N(refartistf))) != SP_OK)
+		if ((rc = run_once(ctx, S_REF_ARTIST, ref, N(refartistf),
+		    0)) != SP_OK)
 			return rc;
 		link[0] = *id;
 		link[1] = ref[0];
@@ -487,8 +567,8 @@ load_track(struct load_ctx *ctx)
 	}
 	if ((rc = track_artists(ctx, &v[0], 0)) != SP_OK)
 		return rc;
-	if (album >= 0 && !a[0].null && (rc = run(ctx, S_ALBUM, a,
-	    N(albumf))) != SP_OK)
+	if (album >= 0 && !a[0].null && (rc = run_once(ctx, S_ALBUM, a,
+	    N(albumf), 0)) != SP_OK)
 		return rc;
 	if ((rc = run(ctx, S_TRACK, v, N(trackf))) != SP_OK)
 		return rc;
@@ -503,7 +583,7 @@ load_album(struct load_ctx *ctx)
 
 	if ((rc = extract(ctx, 0, albumf, N(albumf), v)) != SP_OK)
 		return rc;
-	return run(ctx, S_ALBUM, v, N(albumf));
+	return run_once(ctx, S_ALBUM, v, N(albumf), 0);
 }
 
 static void
@@ -562,7 +642,8 @@ load_artist(struct load_ctx *ctx)
 	}
 	for (pass = 0; pass < 2; pass++) {
 		if (pass == 1) {
-			if ((rc = run(ctx, S_ARTIST, v, N(artistf))) != SP_OK)
+			if ((rc = run_once(ctx, S_ARTIST, v, N(artistf),
+			    1)) != SP_OK)
 				return rc;
 			if (count->null)
 				return SP_OK;
@@ -630,7 +711,7 @@ load_error(struct load_ctx *ctx, enum kind k, int err)
 	    F_TRACK;
 	if ((rc = extract(ctx, 0, f, N(f), v)) != SP_OK)
 		return rc;
-	return run(ctx, stmt[k], v, N(f));
+	return run_once(ctx, stmt[k], v, N(f), 1);
 }
 
 static double
@@ -649,12 +730,20 @@ commit(struct load_ctx *ctx)
 	if (ctx->pending == 0)
 		return SP_OK;
 	ctx->pending = 0;
+	ctx->gen++;
 	if (sp_store_commit(ctx->store) != 0) {
 		sp_warnx_at(NULL, "%s", sp_store_errmsg(ctx->store));
 		sp_store_rollback(ctx->store);
 		return SP_FATAL_DB;
 	}
 	return SP_OK;
+}
+
+/* The input has paused: commit what was read, so it is not held. */
+static int
+on_idle(void *arg)
+{
+	return commit(arg);
 }
 
 static int
@@ -763,6 +852,7 @@ main(int argc, char *argv[])
 	int c, status;
 
 	memset(&ctx, 0, sizeof(ctx));
+	ctx.gen = 1;
 	while ((c = getopt_long(argc, argv, "b:d:hqV", longopts, NULL)) != -1)
 		switch (c) {
 		case 'b':
@@ -787,11 +877,17 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
+	if ((ctx.written = calloc(NWRITTEN, sizeof(*ctx.written))) == NULL) {
+		sp_warnx_at(NULL, "out of memory");
+		return SP_FATAL_IO;
+	}
 	if ((status = load_open(&ctx)) != SP_OK) {
 		sp_store_close(ctx.store);
+		free(ctx.written);
 		return status;
 	}
 	sp_signals_install();
+	sp_ndjson_idle(on_idle, &ctx, IDLE_MS);
 	status = sp_ndjson_each(argc, argv, 0, on_record, &ctx, &bad);
 	ctx.rejected += bad;
 	if (status == SP_FATAL_DB)
@@ -799,6 +895,7 @@ main(int argc, char *argv[])
 	else
 		status = sp_status_merge(status, commit(&ctx));
 	sp_store_close(ctx.store);
+	free(ctx.written);
 	if (!quiet)
 		summary(&ctx);
 	return status;

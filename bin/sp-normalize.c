@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,8 @@ static const struct option longopts[] = {
 static int explain;
 static const char *rules;
 
+#define NWARNED	1024	/* album dates remembered, not warned of again */
+
 struct norm_ctx {
 	struct sp_genre_rules	*rules;
 	struct sp_jsonw		*w;
@@ -44,6 +47,7 @@ struct norm_ctx {
 	size_t			*goff;		/* where each starts in gbuf */
 	size_t			 goffcap;
 	int			 maxyear;	/* next year */
+	uint64_t		 warned[NWARNED]; /* album dates warned of */
 };
 
 _Noreturn static void
@@ -158,6 +162,32 @@ put_bool(struct norm_ctx *ctx, int obj, const char *key)
 }
 
 /*
+ * Whether this album (ctx->whatid) with date d and precision p had a
+ * warning already; remembers it.  An album's tracks repeat it, and one
+ * warning is enough.  A slot per hash, so memory is flat.
+ */
+static int
+warned(struct norm_ctx *ctx, const char *d, const char *p)
+{
+	const char *part[3] = { ctx->whatid, d, p != NULL ? p : "" };
+	uint64_t h = 14695981039346656037u, *slot;
+	const char *c;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		for (c = part[i]; ; c++) {
+			h = (h ^ (unsigned char)*c) * 1099511628211u;
+			if (*c == '\0')
+				break;
+		}
+	slot = &ctx->warned[h % NWARNED];
+	if (*slot == h)
+		return 1;
+	*slot = h;
+	return 0;
+}
+
+/*
  * The year of release date d ("1981", "1981-12", "1981-12-04"), or -1 when
  * d is not such a date, is year 0, or is outside 1900..next year.  The
  * string wins over a precision p that contradicts it.
@@ -171,6 +201,10 @@ release_year(struct norm_ctx *ctx, const char *d, const char *p)
 
 	k = sp_date_parse(d, &y);
 	sp_quote(d, strlen(d), q);
+	if (warned(ctx, d, p)) {
+		/* Said for an earlier track of the album: the same year. */
+		return k < 0 || y < 1900 || y > ctx->maxyear ? -1 : y;
+	}
 	if (k < 0) {
 		warn_obj(ctx, "release date %s is not a %s; release_year "
 		    "left null", q, y == 0 ? "year" : "date");

@@ -14,9 +14,16 @@
 
 #define MAXDEPTH	512
 
+/* Per token: its decoded string, and the token after its subtree. */
+struct sp_tokx {
+	size_t		 off;		/* strings: offset in the arena */
+	size_t		 len;		/* strings: decoded length */
+	int		 after;
+};
+
 struct sp_json {
 	jsmntok_t	*tok;
-	size_t		*soff;		/* decoded string offset per token */
+	struct sp_tokx	*x;		/* what validation learnt per token */
 	unsigned int	 cap;		/* tokens allocated */
 	int		 ntok;
 	const char	*buf;
@@ -36,8 +43,8 @@ sp_json_new(void)
 		return NULL;
 	j->cap = 64;
 	j->tok = calloc(j->cap, sizeof(*j->tok));
-	j->soff = calloc(j->cap, sizeof(*j->soff));
-	if (j->tok == NULL || j->soff == NULL) {
+	j->x = calloc(j->cap, sizeof(*j->x));
+	if (j->tok == NULL || j->x == NULL) {
 		sp_json_free(j);
 		return NULL;
 	}
@@ -50,7 +57,7 @@ sp_json_free(struct sp_json *j)
 	if (j == NULL)
 		return;
 	free(j->tok);
-	free(j->soff);
+	free(j->x);
 	free(j->arena);
 	free(j);
 }
@@ -75,7 +82,7 @@ static int
 grow(struct sp_json *j)
 {
 	jsmntok_t *t;
-	size_t *o;
+	struct sp_tokx *x;
 	unsigned int n;
 
 	if (j->cap > UINT32_MAX / 4)
@@ -84,9 +91,9 @@ grow(struct sp_json *j)
 	if ((t = realloc(j->tok, n * sizeof(*t))) == NULL)
 		return -1;
 	j->tok = t;
-	if ((o = realloc(j->soff, n * sizeof(*o))) == NULL)
+	if ((x = realloc(j->x, n * sizeof(*x))) == NULL)
 		return -1;
-	j->soff = o;
+	j->x = x;
 	j->cap = n;
 	return 0;
 }
@@ -282,10 +289,23 @@ string(struct sp_json *j, int i)
 	char *o = j->arena + j->used;
 	uint32_t cp, lo;
 
-	j->soff[i] = j->used;
+	j->x[i].off = j->used;
+	j->x[i].after = i + 1;
 	while (k < n) {
 		unsigned char c = (unsigned char)s[k];
 
+		if (c >= 0x20 && c < 0x80 && c != '\\') {
+			/* A run of plain ASCII is copied as it is. */
+			for (q = k + 1; q < n; q++) {
+				c = (unsigned char)s[q];
+				if (c < 0x20 || c >= 0x80 || c == '\\')
+					break;
+			}
+			memcpy(o, s + k, q - k);
+			o += q - k;
+			k = q;
+			continue;
+		}
 		if (c < 0x20) {
 			j->where = (size_t)(s + k - j->buf);
 			return SP_JSON_EINVAL;
@@ -339,6 +359,7 @@ string(struct sp_json *j, int i)
 			return SP_JSON_EINVAL;
 		}
 	}
+	j->x[i].len = (size_t)(o - (j->arena + j->used));
 	*o++ = '\0';
 	j->used = (size_t)(o - j->arena);
 	return SP_JSON_OK;
@@ -358,6 +379,7 @@ value(struct sp_json *j, int *i, int depth)
 	t = &j->tok[v];
 	switch (t->type) {
 	case JSMN_PRIMITIVE:
+		j->x[v].after = v + 1;
 		if (primitive(j->buf + t->start,
 		    (size_t)(t->end - t->start)) != 0) {
 			j->where = (size_t)t->start;
@@ -401,6 +423,7 @@ value(struct sp_json *j, int *i, int depth)
 	}
 	if (gap(j, pos, (size_t)t->end - 1, 0) != 0)
 		return SP_JSON_EINVAL;
+	j->x[v].after = *i;
 	return SP_JSON_OK;
 }
 
@@ -519,16 +542,10 @@ sp_json_type(const struct sp_json *j, int v)
 int
 sp_json_skip(const struct sp_json *j, int v)
 {
-	int end, i;
 
 	if (!ok(j, v))
 		return -1;
-	if (j->tok[v].type != JSMN_OBJECT && j->tok[v].type != JSMN_ARRAY)
-		return v + 1;
-	end = j->tok[v].end;
-	for (i = v + 1; i < j->ntok && j->tok[i].start < end; i++)
-		;
-	return i;
+	return j->x[v].after;
 }
 
 int
@@ -560,12 +577,14 @@ sp_json_next(const struct sp_json *j, int v, int e)
 int
 sp_json_get(const struct sp_json *j, int v, const char *key)
 {
+	size_t n = strlen(key);
 	int k;
 
 	if (sp_json_type(j, v) != SP_JSON_OBJECT)
 		return -1;
 	for (k = sp_json_first(j, v); k >= 0; k = sp_json_next(j, v, k))
-		if (strcmp(j->arena + j->soff[k], key) == 0)
+		if (j->x[k].len == n &&
+		    memcmp(j->arena + j->x[k].off, key, n) == 0)
 			return k + 1;
 	return -1;
 }
@@ -597,9 +616,9 @@ sp_json_str(const struct sp_json *j, int v, size_t *len)
 
 	if (sp_json_type(j, v) != SP_JSON_STRING)
 		return NULL;
-	s = j->arena + j->soff[v];
+	s = j->arena + j->x[v].off;
 	if (len != NULL)
-		*len = strlen(s);
+		*len = j->x[v].len;
 	return s;
 }
 

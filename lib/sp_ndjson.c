@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,13 +23,55 @@ struct reader {
 	size_t		 beg;	/* start of unread data */
 	size_t		 end;	/* end of data */
 	int		 eof;
+	int		 idlestatus;	/* what the idle hook stopped with */
 };
+
+static int	(*idlefn)(void *);
+static void	*idlectx;
+static int	 idlems;
+
+void
+sp_ndjson_idle(int (*fn)(void *), void *ctx, int ms)
+{
+	idlefn = fn;
+	idlectx = ctx;
+	idlems = ms;
+}
+
+/*
+ * Before a read of r: if the input has paused (nothing to read now, nor
+ * after idlems), call the idle hook.  Returns 0 to read, -3 for a signal,
+ * -4 when the hook said to stop (r->idlestatus).
+ */
+static int
+idle(struct reader *r)
+{
+	struct pollfd p;
+	int n;
+
+	if (idlefn == NULL)
+		return 0;
+	p.fd = r->fd;
+	p.events = POLLIN;
+	p.revents = 0;
+	if (poll(&p, 1, 0) != 0)
+		return 0;
+	if ((n = poll(&p, 1, idlems)) < 0 && errno == EINTR &&
+	    sp_signal() != 0)
+		return -3;
+	if (n != 0)
+		return 0;
+	if ((r->idlestatus = idlefn(idlectx)) != SP_OK)
+		return -4;
+	return 0;
+}
 
 /*
  * Next line into *line and *len (NUL-terminated, newline removed).  Returns 1
  * for a line, 0 at end of input, -1 on a read error (errno), -2 for a
  * line over the limit (skipped up to its newline; *len is its length so
- * far), -3 when interrupted by a signal.
+ * far), -3 when interrupted by a signal, -4 when the idle hook said to
+ * stop (r->idlestatus).
  */
 static int
 nextline(struct reader *r, char **line, size_t *len)
@@ -76,6 +119,8 @@ nextline(struct reader *r, char **line, size_t *len)
 			r->cap = cap;
 		}
 		scan = r->end;
+		if ((n = idle(r)) != 0)
+			return (int)n;
 		n = read(r->fd, r->buf + r->end, r->cap - r->end);
 		if (n < 0) {
 			if (errno == EINTR && sp_signal() != 0)
@@ -119,6 +164,8 @@ each(struct reader *r, const char *name, struct sp_json *j, int flags,
 		if (rc == -3)
 			return sp_status_merge(status,
 			    SP_SIGNALLED + sp_signal());
+		if (rc == -4)
+			return sp_status_merge(status, r->idlestatus);
 		if (rc == -1) {
 			rec.pos.line = 0;
 			sp_warn_at(&rec.pos, "read error");

@@ -46,4 +46,12 @@ typedef int sp_ndjson_fn(struct sp_rec *, void *ctx);
 int	sp_ndjson_each(int argc, char *argv[], int flags, sp_ndjson_fn *,
 	    void *ctx, unsigned long long *bad);
 
+/*
+ * fn(ctx) is called whenever the input pauses: when nothing more has come
+ * for ms milliseconds and the next read would wait.  A writer commits or
+ * flushes there, so what it has taken in is out before it waits.  A
+ * status other than SP_OK stops the loop with it.  NULL removes the hook.
+ */
+void	sp_ndjson_idle(int (*fn)(void *), void *ctx, int ms);
+
 #endif

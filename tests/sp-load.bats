@@ -143,6 +143,36 @@ indie folk|folk'
 	assert_output not_found
 }
 
+@test "sp-load: tracks that repeat their album and artists: the last values given win, in one transaction or many" {
+	# t ID ALBUM-NAME ARTIST-NAME: a track of album A by artist R.
+	t() {
+		printf '{"type":"track","id":"%s","fetched_at":"2026-11-24T10:00:00Z","name":"T","album":{"id":"4aawyAB9vmqN3uQ7FjRGTy","name":"%s","release_year":2001},"artists":[{"id":"2ZG4MzAOUQklImCvBPt4R5","name":"%s","position":0}]}\n' "$@"
+	}
+	nf='{"type":"album","id":"4aawyAB9vmqN3uQ7FjRGTy","fetched_at":"2026-11-24T11:00:00Z","error":{"status":404,"message":"Not found."}}'
+	{
+		t 1aaaaaaaaaaaaaaaaaaaaa One R1
+		t 2aaaaaaaaaaaaaaaaaaaaa Two R2
+		t 3aaaaaaaaaaaaaaaaaaaaa One R1
+		t 4aaaaaaaaaaaaaaaaaaaaa One R1
+	} >"$BATS_TEST_TMPDIR/in"
+	for b in 100000 1; do
+		rm -f "$SP_DB"
+		sp-load -q -b "$b" "$BATS_TEST_TMPDIR/in"
+		run -0 sql 'SELECT name, status FROM albums; SELECT name FROM artists'
+		assert_output 'One|ok
+R1'
+		# A not-found in between, then the same values again.
+		{ echo "$nf"; t 5aaaaaaaaaaaaaaaaaaaaa One R1; } |
+		    sp-load -q -b "$b"
+		run -0 sql 'SELECT name, status, fetched_at FROM albums'
+		assert_output 'One|ok|2026-11-24T10:00:00Z'
+		{ t 6aaaaaaaaaaaaaaaaaaaaa One R1; echo "$nf"; } |
+		    sp-load -q -b "$b"
+		run -0 sql 'SELECT status, fetched_at FROM albums'
+		assert_output 'not_found|2026-11-24T11:00:00Z'
+	done
+}
+
 @test "sp-load: a track's artists are replaced as a whole" {
 	sp-load -q "$L/track.ndjson"
 	sp-load -q <<<"{\"type\":\"track\",\"id\":\"$TRACK\",\"fetched_at\":\"2026-11-25T09:00:00Z\",\"artists\":[{\"id\":\"3cDe5FgHiJkLmNoPqRsTuV\",\"name\":\"New Guest\",\"position\":0}]}"
@@ -314,30 +344,35 @@ sp-load: stdin:3: not a JSON object'
 	assert_output '12|9|3'
 }
 
-@test "sp-load: a load killed with SIGKILL keeps whole batches; loading again completes it" {
+@test "sp-load: when its input pauses it commits what it read; killed with SIGKILL, it keeps that; loading again completes it" {
 	gen_plays 20000 >"$BATS_TEST_TMPDIR/plays.ndjson"
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
-	sp-load -b 1000 <"$BATS_TEST_TMPDIR/fifo" >/dev/null \
+	sp-load <"$BATS_TEST_TMPDIR/fifo" >/dev/null \
 	    2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	pid=$!
 	exec 4>"$BATS_TEST_TMPDIR/fifo"
 	head -n 10500 "$BATS_TEST_TMPDIR/plays.ndjson" >&4
 	reading "$pid"
+	# The input has paused: all it read is committed, and another
+	# program can write to the store.
+	run -0 sql 'SELECT count(*) FROM plays'
+	assert_output 10500
+	run -0 sql 'BEGIN IMMEDIATE; ROLLBACK;'
 	kill -KILL "$pid"
 	st=0
 	wait "$pid" || st=$?
 	exec 4>&-
 	assert_equal "$st" 137
-	# Ten whole batches: plays 1 to 10000, each row complete.
+	# Plays 1 to 10500, each row complete.
 	run -0 sql "SELECT count(*), min(ms_played), max(ms_played) FROM plays
 	    WHERE id = ms_played AND track_name = 'Track ' || ms_played
 	    AND track_id = printf('%022d', ms_played % 500)
 	    AND source = 'extended' AND platform = 'linux';
 	    SELECT count(*) FROM plays"
-	assert_output '10000|1|10000
-10000'
+	assert_output '10500|1|10500
+10500'
 	run -0 --separate-stderr sp-load -b 1000 "$BATS_TEST_TMPDIR/plays.ndjson"
-	assert_equal "$stderr" 'sp-load: 20,000 records: 20,000 play (10,000 new); 0 rejected'
+	assert_equal "$stderr" 'sp-load: 20,000 records: 20,000 play (9,500 new); 0 rejected'
 	dump >"$BATS_TEST_TMPDIR/resumed"
 	SP_DB="$BATS_TEST_TMPDIR/clean.db" sp-load -q -b 1000 "$BATS_TEST_TMPDIR/plays.ndjson"
 	SP_DB="$BATS_TEST_TMPDIR/clean.db" dump >"$BATS_TEST_TMPDIR/clean"
@@ -353,9 +388,8 @@ sp-load: stdin:3: not a JSON object'
 	exec 4>"$BATS_TEST_TMPDIR/fifo"
 	cat "$BATS_TEST_TMPDIR/plays.ndjson" >&4
 	reading "$pid"
-	# Ten batches are committed, 500 records wait in the eleventh.
 	run -0 sql 'SELECT count(*) FROM plays'
-	assert_output 10000
+	assert_output 10500
 	kill -TERM "$pid"
 	st=0
 	wait "$pid" || st=$?

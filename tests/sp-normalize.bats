@@ -59,6 +59,21 @@ tables() {
 	normalizes 0 album-dates
 }
 
+@test "sp-normalize: a bad release date is reported once for its album, not for each of its tracks" {
+	# Three tracks of an album dated "0000", then one of an album
+	# dated "19xx", then the first album's again.
+	head -n 1 "$F/track-full.ndjson" | jq -c '.object.album.release_date = "0000"' >"$BATS_TEST_TMPDIR/a"
+	jq -c '.object.album.id = "4aawyAB9vmqN3uQ7FjRGTy" | .object.album.release_date = "19xx"' "$BATS_TEST_TMPDIR/a" >"$BATS_TEST_TMPDIR/b"
+	cat "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/a" \
+	    "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/a" >"$BATS_TEST_TMPDIR/in"
+	album=$(jq -r .object.album.id "$BATS_TEST_TMPDIR/a")
+	run -0 --separate-stderr sp-normalize "$BATS_TEST_TMPDIR/in"
+	assert_equal "$stderr" "sp-normalize: $BATS_TEST_TMPDIR/in:1: album $album: release date \"0000\" is not a year; release_year left null
+sp-normalize: $BATS_TEST_TMPDIR/in:4: album 4aawyAB9vmqN3uQ7FjRGTy: release date \"19xx\" is not a date; release_year left null"
+	assert_equal "$(jq -c .album.release_year <<<"$output" | sort -u)" null
+	assert_equal "${#lines[@]}" 5
+}
+
 @test "sp-normalize: a full album gives a track record per listed track" {
 	normalizes 1 album-full
 }
