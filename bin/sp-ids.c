@@ -144,7 +144,7 @@ main(int argc, char *argv[])
 		sp_warnx_at(NULL, "no database: set SP_DB or HOME, or use -d");
 		return SP_FATAL_DB;
 	}
-	status = sp_store_open(path, SP_STORE_EXISTING, &store, &msg);
+	status = sp_store_open(path, SP_STORE_EXISTING | SP_STORE_SCAN, &store, &msg);
 	free(path);
 	if (status != SP_OK) {
 		sp_warnx_at(NULL, "%s", msg ? msg : "out of memory");

@@ -286,7 +286,9 @@ sp_store_open(const char *path, int flags, struct sp_store **out,
 	sqlite3_busy_timeout(s->db, busytimeout());
 	if (exec(s, "PRAGMA journal_mode = WAL") != 0 ||
 	    exec(s, "PRAGMA synchronous = NORMAL") != 0 ||
-	    exec(s, "PRAGMA foreign_keys = OFF") != 0) {
+	    exec(s, "PRAGMA foreign_keys = OFF") != 0 ||
+	    ((flags & SP_STORE_SCAN) &&
+	    exec(s, "PRAGMA cache_size = -512") != 0)) {
 		seterr(s, "%s: not an sp database or not writable: %s", path,
 		    sqlite3_errmsg(s->db));
 		goto fail;

@@ -17,6 +17,8 @@
 
 /* Open only an existing database (readers: sp-ids, sp-audit). */
 #define SP_STORE_EXISTING	0x1
+/* A scan of the whole store that reads each page once: a small cache. */
+#define SP_STORE_SCAN		0x2
 
 struct sp_store;
 
