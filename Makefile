@@ -34,7 +34,9 @@ all: deps
 
 build: $(BIN)
 
-$(BUILD)/lib/%.o: lib/%.c lib/*.h
+# Every object depends on the Makefile: its flags (-DJSMN_PARENT_LINKS
+# shapes jsmn's tokens) must be the same in all of them.
+$(BUILD)/lib/%.o: lib/%.c lib/*.h Makefile
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -48,14 +50,14 @@ $(BUILD)/gen/sp_genre_builtin.c: lib/genre-rules.txt Makefile
 	    END { print "\t0\n};" }' lib/genre-rules.txt > $@.tmp
 	mv $@.tmp $@
 
-$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c Makefile
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libsp.a: $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
-$(BUILD)/bin/sp-%: bin/sp-%.c $(BUILD)/libsp.a lib/*.h
+$(BUILD)/bin/sp-%: bin/sp-%.c $(BUILD)/libsp.a lib/*.h Makefile
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsp.a $(LDLIBS)
 

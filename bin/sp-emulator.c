@@ -109,7 +109,8 @@ struct slow {
 
 enum {
 	OPT_BADJSON = 256, OPT_DEVMODE, OPT_EMPTY429, OPT_EXPIRES, OPT_FAIL,
-	OPT_HANG, OPT_LATENCY, OPT_LOG, OPT_NOGENRES, OPT_PORTFILE, OPT_QUOTA,
+	OPT_HANG, OPT_LATENCY, OPT_LOG, OPT_NOGENRES, OPT_NORA, OPT_PORTFILE,
+	OPT_QUOTA,
 	OPT_QUOTARA, OPT_RATE, OPT_RELINK, OPT_RADATE, OPT_REVOKE, OPT_TOKENREQ,
 	OPT_TRUNCATE, OPT_WINDOW
 };
@@ -123,6 +124,7 @@ static long long hang_every;
 static long long latency;
 static const char *log_file;
 static int no_genres;
+static int no_retry_after;
 static long long port;
 static const char *port_file;
 static long long quota = -1;
@@ -147,6 +149,7 @@ static const struct option longopts[] = {
 	{ "latency",		required_argument,	NULL,	OPT_LATENCY },
 	{ "log",		required_argument,	NULL,	OPT_LOG },
 	{ "no-genres",		no_argument,		NULL,	OPT_NOGENRES },
+	{ "no-retry-after",	no_argument,		NULL,	OPT_NORA },
 	{ "port",		required_argument,	NULL,	'p' },
 	{ "port-file",		required_argument,	NULL,	OPT_PORTFILE },
 	{ "quota",		required_argument,	NULL,	OPT_QUOTA },
@@ -171,9 +174,11 @@ usage(FILE *f, int status)
 	    "[--fail-every k]\n"
 	    "                   [--hang-every k] [--latency ms] [--log file] "
 	    "[--no-genres]\n"
-	    "                   [--port-file file] [--quota n] "
-	    "[--quota-retry-after secs]\n"
-	    "                   [--rate-limit n] [--relink id=otherid] "
+	    "                   [--no-retry-after] [--port-file file] "
+	    "[--quota n]\n"
+	    "                   "
+	    "[--quota-retry-after secs] [--rate-limit n]\n"
+	    "                   [--relink id=otherid] "
 	    "[--retry-after-date]\n"
 	    "                   [--revoke-tokens] [--token-requests n] "
 	    "[--truncate-every k]\n"
@@ -189,6 +194,7 @@ usage(FILE *f, int status)
 	    "  --latency ms              delay every request\n"
 	    "  --log file                append one NDJSON line per request\n"
 	    "  --no-genres               serve objects without genres\n"
+	    "  --no-retry-after          send 429s without Retry-After\n"
 	    "  -p, --port port           port on 127.0.0.1 (default: any)\n"
 	    "  --port-file file          write the port there when ready\n"
 	    "  --quota n                 429 QUOTA_EXCEEDED after n requests\n"
@@ -607,7 +613,9 @@ set_429(struct answer *a, struct sp_jsonw *w, long long secs,
 		a->len = 0;
 		a->type = NULL;
 	}
-	if (retry_after_date) {
+	if (no_retry_after)
+		a->retry[0] = '\0';
+	else if (retry_after_date) {
 		t = time(NULL) + (time_t)secs;
 		gmtime_r(&t, &tm);
 		strftime(a->retry, sizeof(a->retry),
@@ -1262,6 +1270,7 @@ main(int argc, char *argv[])
 			break;
 		case OPT_LOG: log_file = optarg; break;
 		case OPT_NOGENRES: no_genres = 1; break;
+		case OPT_NORA: no_retry_after = 1; break;
 		case 'p':
 			if (sp_opt_long("port", optarg, 0, 65535, &port) != 0)
 				exit(SP_USAGE);

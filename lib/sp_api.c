@@ -77,6 +77,7 @@ struct req {
 	int		 page;		/* R_PAGE: page index */
 	uint8_t		 pgen;		/* R_PAGE: the item's pgen */
 	unsigned	 gen;		/* token generation used */
+	double		 sent;		/* when it was sent */
 	char		*body;
 	size_t		 len;
 	size_t		 cap;
@@ -117,6 +118,7 @@ struct sp_api {
 	double			 last;		/* last send */
 	double			 pause;		/* no send before */
 	double			 backoff;	/* 429 without Retry-After */
+	double			 last429;	/* when the last 429 came */
 	double			 limit;		/* per window; 0: unknown */
 	double			 raised;	/* last raise or 429 */
 	double			 halved;	/* rate cap when limit unknown */
@@ -649,6 +651,7 @@ start(struct sp_api *a, struct req *q, double now)
 		a->flight->prev = q;
 	a->flight = q;
 	q->gen = a->gen;
+	q->sent = now;
 	for (i = 0; q->type != R_PAGE && i < q->n; i++)
 		a->item[q->item[i]].state = I_FLIGHT;
 	a->inflight++;
@@ -874,6 +877,7 @@ ratelimited(struct run *r, const struct req *q, long ra, double now)
 	size_t n;
 
 	a->st.r429++;
+	a->last429 = now;
 	if (q->body != NULL && sp_json_parse(j, q->body, q->len, 1, NULL) ==
 	    SP_JSON_OK)
 		reason = sp_json_str(j, sp_json_path(j, 0, "error.reason"),
@@ -1208,6 +1212,9 @@ done(struct run *r, struct req *q, CURLcode cc, double now)
 		transient(r, q, curlreason(cc), now);
 		return;
 	}
+	/* Sent after the last 429 and let through: no more backoff. */
+	if (code != 429 && q->sent > a->last429)
+		a->backoff = 0;
 	switch (code) {
 	case 200:
 		answered(r, q, now);

@@ -54,15 +54,13 @@ idle(struct reader *r)
 	p.fd = r->fd;
 	p.events = POLLIN;
 	p.revents = 0;
-	if (poll(&p, 1, 0) != 0)
-		return 0;
-	if ((n = poll(&p, 1, idlems)) < 0 && errno == EINTR &&
-	    sp_signal() != 0)
-		return -3;
-	if (n != 0)
-		return 0;
-	if ((r->idlestatus = idlefn(idlectx)) != SP_OK)
+	if ((n = poll(&p, 1, 0)) == 0)
+		n = poll(&p, 1, idlems);
+	if (n == 0 && (r->idlestatus = idlefn(idlectx)) != SP_OK)
 		return -4;
+	/* A signal during the wait or the hook ends the loop here. */
+	if (sp_signal() != 0)
+		return -3;
 	return 0;
 }
 

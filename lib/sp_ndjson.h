@@ -51,6 +51,7 @@ int	sp_ndjson_each(int argc, char *argv[], int flags, sp_ndjson_fn *,
  * for ms milliseconds and the next read would wait.  A writer commits or
  * flushes there, so what it has taken in is out before it waits.  A
  * status other than SP_OK stops the loop with it.  NULL removes the hook.
+ * A regular file never pauses: the hook is for pipes and terminals.
  */
 void	sp_ndjson_idle(int (*fn)(void *), void *ctx, int ms);
 

@@ -357,6 +357,26 @@ rate_limited() {
 	rate_limited --empty-429
 }
 
+@test "sp-fetch: 429s without Retry-After: it waits 1 s, then 2 s, ...; every id once" {
+	emu_start --rate-limit 3 --window 2 --no-retry-after
+	recs track 7 >"$T/in"
+	run -0 --separate-stderr sp-fetch -j 1 <"$T/in"
+	assert_equal "$(sorted <(echo "$output"))" \
+	    "$(envelopes track $(jq -r .id "$T/in"))"
+	assert_equal "$(gets | grep -v ' 429$' | LC_ALL=C sort)" \
+	    "$(jq -r '"/v1/tracks/\(.id) 200"' "$T/in" | LC_ALL=C sort)"
+	assert_equal "${stderr_lines[0]}" \
+	    'sp-fetch: rate limited (HTTP 429): every request waits 1 s'
+	# After the k-th 429 in a row, nothing is sent for 2^(k-1) s.
+	run -0 jq -rs '[.[] | select(.method == "GET")] as $r |
+	    [range(0; $r | length - 1) | select($r[.].status == 429) |
+	    . as $i | [$i | until(. == 0 or $r[. - 1].status != 429; . - 1)] |
+	    ($i - .[0]) as $k | select($r[$i + 1].t - $r[$i].t <
+	    pow(2; $k) - 0.05)] | length' "$EMU_LOG"
+	assert_output 0
+	[ "$(gets | grep -c ' 429$')" -ge 1 ]
+}
+
 @test "sp-fetch: --rate: at most r requests a second" {
 	emu_start
 	recs track 11 >"$T/in"
