@@ -379,6 +379,33 @@ sp-load: stdin:3: not a JSON object'
 	diff -u "$BATS_TEST_TMPDIR/clean" "$BATS_TEST_TMPDIR/resumed"
 }
 
+@test "sp-load: killed with SIGKILL while records keep coming, it keeps whole committed transactions; loading again completes it" {
+	# An endless stream of plays, without a pause: sp-load commits on
+	# its clock (every second) and is killed in the middle of a
+	# transaction.
+	gen_plays 100000000 | sp-load 2>/dev/null 3>&- &
+	pid=$!
+	sleep 2
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" || true
+	n=$(sql 'SELECT count(*) FROM plays')
+	[ "$n" -gt 0 ]
+	# Plays 1 to n, in order, each row complete.
+	run -0 sql "SELECT count(*), min(ms_played), max(ms_played) FROM plays
+	    WHERE id = ms_played AND track_name = 'Track ' || ms_played
+	    AND track_id = printf('%022d', ms_played % 500)
+	    AND source = 'extended' AND platform = 'linux'"
+	assert_output "$n|1|$n"
+	gen_plays $((n + 3000)) >"$BATS_TEST_TMPDIR/plays.ndjson"
+	run -0 --separate-stderr sp-load "$BATS_TEST_TMPDIR/plays.ndjson"
+	m=$(sed -E ':a; s/^([0-9]+)([0-9]{3})/\1,\2/; ta' <<<$((n + 3000)))
+	assert_equal "$stderr" "sp-load: $m records: $m play (3,000 new); 0 rejected"
+	dump >"$BATS_TEST_TMPDIR/resumed"
+	SP_DB="$BATS_TEST_TMPDIR/clean.db" sp-load -q "$BATS_TEST_TMPDIR/plays.ndjson"
+	SP_DB="$BATS_TEST_TMPDIR/clean.db" dump >"$BATS_TEST_TMPDIR/clean"
+	diff -u "$BATS_TEST_TMPDIR/clean" "$BATS_TEST_TMPDIR/resumed"
+}
+
 @test "sp-load: on SIGTERM it commits every record it read and exits 143" {
 	gen_plays 10500 >"$BATS_TEST_TMPDIR/plays.ndjson"
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
