@@ -197,29 +197,27 @@ release_year(struct norm_ctx *ctx, const char *d, const char *p)
 {
 	static const char *const shape[] = { "year", "month", "day" };
 	char q[SP_QUOTE_SIZE], qp[SP_QUOTE_SIZE];
-	int y, k;
+	int y, k, bad;
 
 	k = sp_date_parse(d, &y);
+	bad = k < 0 || y < 1900 || y > ctx->maxyear;
+	if (!bad && (p == NULL || strcmp(p, shape[k]) == 0))
+		return y;
+	/* A warning is due, unless an earlier track of the album had it. */
+	if (warned(ctx, d, p))
+		return bad ? -1 : y;
 	sp_quote(d, strlen(d), q);
-	if (warned(ctx, d, p)) {
-		/* Said for an earlier track of the album: the same year. */
-		return k < 0 || y < 1900 || y > ctx->maxyear ? -1 : y;
-	}
-	if (k < 0) {
+	if (k < 0)
 		warn_obj(ctx, "release date %s is not a %s; release_year "
 		    "left null", q, y == 0 ? "year" : "date");
-		return -1;
-	}
-	if (y < 1900 || y > ctx->maxyear) {
+	else if (bad)
 		warn_obj(ctx, "release date %s is outside 1900..%d; "
 		    "release_year left null", q, ctx->maxyear);
-		return -1;
-	}
-	if (p != NULL && strcmp(p, shape[k]) != 0)
+	else
 		warn_obj(ctx, "release date %s does not match precision "
 		    "%s; release_year taken from the date", q,
 		    sp_quote(p, strlen(p), qp));
-	return y;
+	return bad ? -1 : y;
 }
 
 /* An album object, read once for its record and its tracks' records. */

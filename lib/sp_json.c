@@ -320,11 +320,6 @@ string(struct sp_json *j, int i)
 			k += q;
 			continue;
 		}
-		if (c != '\\') {
-			*o++ = (char)c;
-			k++;
-			continue;
-		}
 		j->where = (size_t)(s + k - j->buf);
 		if (++k >= n)
 			return SP_JSON_EINVAL;

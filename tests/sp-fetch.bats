@@ -875,7 +875,9 @@ interrupted() {
 	interrupted INT 130
 }
 
-@test "sp-fetch: SIGTERM during a Retry-After wait ends the run at once" {
+# waiting_on_429: start sp-fetch (pid) on 3 ids against an emulator that
+# allows 1 request a minute, and return once it has been answered 429.
+waiting_on_429() {
 	emu_start --rate-limit 1 --window 60
 	recs track 3 >"$T/in"
 	sp-fetch -j 1 <"$T/in" >"$T/out" 2>"$T/err" 3>&- &
@@ -884,6 +886,10 @@ interrupted() {
 		grep -q '"status":429' "$EMU_LOG" 2>/dev/null && break
 		sleep 0.05
 	done
+}
+
+@test "sp-fetch: SIGTERM during a Retry-After wait ends the run at once" {
+	waiting_on_429
 	start=$(date +%s%N)
 	kill -TERM "$pid"
 	st=0
@@ -897,14 +903,7 @@ interrupted() {
 }
 
 @test "sp-fetch: the summary counts the time waited, not the time it was told to wait" {
-	emu_start --rate-limit 1 --window 60
-	recs track 3 >"$T/in"
-	sp-fetch -j 1 <"$T/in" >"$T/out" 2>"$T/err" 3>&- &
-	pid=$!
-	for ((i = 0; i < 200; i++)); do
-		grep -q '"status":429' "$EMU_LOG" 2>/dev/null && break
-		sleep 0.05
-	done
+	waiting_on_429
 	kill -TERM "$pid"
 	wait "$pid" || true
 	assert_regex "$(tail -1 "$T/err")" ', waited [01] s; [0-9]+ s$'
