@@ -38,6 +38,8 @@
 #define TICK		0.25	/* seconds between progress events */
 #define RAISE		1.05	/* window limit raise per quiet window */
 #define MARGIN		0.9	/* learned limit: this share of what hit 429 */
+#define NEAR		0.95	/* raises stay below this share of it ... */
+#define PROBE		10	/* ... for this many windows after the 429 */
 
 _Static_assert(SP_API_ERRSIZE >= SP_AUTH_ERRSIZE, "sp_auth_new() fits in err");
 
@@ -114,14 +116,14 @@ struct sp_api {
 	unsigned		 gen;
 	/* Pacing. */
 	double			 t0;		/* start of the run */
-	double			 known;		/* sends known since then */
 	double			 last;		/* last send */
 	double			 pause;		/* no send before */
 	double			 backoff;	/* 429 without Retry-After */
 	double			 last429;	/* when the last 429 came */
 	double			 limit;		/* per window; 0: unknown */
 	double			 raised;	/* last raise or 429 */
-	double			 halved;	/* rate cap when limit unknown */
+	double			 refused;	/* what got through when a 429 came */
+	double			 refusedt;	/* when (real time) */
 	double			*sent;		/* send times, last window */
 	size_t			 sentcap, senthead, nsent;
 	time_t			 blocked;	/* real time: no send before */
@@ -232,7 +234,10 @@ rehash(struct sp_api *a)
 	return 0;
 }
 
-/* Pacing state file: {"blocked_until":T,"limit":N,"sent":[ms,...]}. */
+/*
+ * Pacing state file:
+ * {"blocked_until":T,"limit":N,"refused":N,"refused_at":T,"sent":[ms,...]}.
+ */
 
 static double
 realtime(void)
@@ -268,7 +273,7 @@ sent_push(struct sp_api *a, double t)
 static size_t
 inwindow(struct sp_api *a, double now)
 {
-	while (a->nsent > 0 && a->sent[a->senthead] <= now - SP_API_WINDOW) {
+	while (a->nsent > 0 && a->sent[a->senthead] <= now - a->o.window) {
 		a->senthead = (a->senthead + 1) % a->sentcap;
 		a->nsent--;
 	}
@@ -301,16 +306,20 @@ state_load(struct sp_api *a)
 				a->blocked = (time_t)v;
 			if (sp_json_int(j, sp_json_get(j, 0, "limit"), &v) == 0)
 				a->limit = (double)v;
+			if (sp_json_int(j, sp_json_get(j, 0, "refused"),
+			    &v) == 0)
+				a->refused = (double)v;
+			if (sp_json_int(j, sp_json_get(j, 0, "refused_at"),
+			    &v) == 0)
+				a->refusedt = (double)v;
 			arr = sp_json_get(j, 0, "sent");
 			for (e = sp_json_first(j, arr); e >= 0;
 			    e = sp_json_next(j, arr, e))
 				if (sp_json_int(j, e, &v) == 0 &&
-				    (double)v / 1000 > rnow - SP_API_WINDOW &&
+				    (double)v / 1000 > rnow - a->o.window &&
 				    (double)v / 1000 <= rnow)
 					sent_push(a, now - (rnow -
 					    (double)v / 1000));
-			/* We know the sends of a whole window. */
-			a->known = now - SP_API_WINDOW;
 		}
 		sp_json_free(j);
 	}
@@ -336,6 +345,10 @@ state_save(struct sp_api *a)
 	sp_jsonw_int(a->w, (long long)a->blocked);
 	sp_jsonw_key(a->w, "limit");
 	sp_jsonw_int(a->w, (long long)a->limit);
+	sp_jsonw_key(a->w, "refused");
+	sp_jsonw_int(a->w, (long long)a->refused);
+	sp_jsonw_key(a->w, "refused_at");
+	sp_jsonw_int(a->w, (long long)a->refusedt);
 	sp_jsonw_key(a->w, "sent");
 	sp_jsonw_arr(a->w);
 	for (i = 0; i < a->nsent; i++)
@@ -360,6 +373,8 @@ sp_api_new(const struct sp_api_opts *o, struct sp_api **out)
 	a->o = *o;
 	if (a->o.jobs < 1)
 		a->o.jobs = 1;
+	if (a->o.window < 1)
+		a->o.window = SP_API_WINDOW;
 	if ((a->base = strdup(o->api_url)) == NULL ||
 	    (a->multi = curl_multi_init()) == NULL ||
 	    (a->j = sp_json_new()) == NULL || (a->w = sp_jsonw_new()) == NULL ||
@@ -435,7 +450,7 @@ sp_api_from_env(const struct sp_api_opts *o, const char *secret_file,
 	struct sp_api_opts eo = *o;
 	struct sp_auth *auth;
 	char key[17], name[64], *state;
-	const char *api, *tok;
+	const char *api, *tok, *win, *bad;
 	int status;
 
 	*out = NULL;
@@ -446,6 +461,12 @@ sp_api_from_env(const struct sp_api_opts *o, const char *secret_file,
 	if (!sp_url_safe(api)) {
 		snprintf(err, SP_API_ERRSIZE, "refusing to send credentials "
 		    "to %s: use https, or http to a loopback address", api);
+		return SP_USAGE;
+	}
+	if ((win = getenv("SP_RATE_WINDOW")) != NULL && *win != '\0' &&
+	    (eo.window = sp_parse_long(win, 1, 3600, &bad)) < 1) {
+		snprintf(err, SP_API_ERRSIZE, "SP_RATE_WINDOW: expected "
+		    "seconds, 1 to 3600: %.32s", win);
 		return SP_USAGE;
 	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -671,15 +692,13 @@ may_send(struct sp_api *a, double now, double *next)
 		t = a->pause;
 	if (a->o.rate > 0)
 		gap = 1 / a->o.rate;
-	if (a->limit > 0 && (double)SP_API_WINDOW / a->limit > gap)
-		gap = (double)SP_API_WINDOW / a->limit;
-	if (a->limit <= 0 && a->halved > 0 && 1 / a->halved > gap)
-		gap = 1 / a->halved;
+	if (a->limit > 0 && (double)a->o.window / a->limit > gap)
+		gap = (double)a->o.window / a->limit;
 	if (a->last + gap > t)
 		t = a->last + gap;
 	if (a->limit > 0 && inwindow(a, now) >= (size_t)a->limit &&
-	    a->sent[a->senthead] + SP_API_WINDOW > t)
-		t = a->sent[a->senthead] + SP_API_WINDOW;
+	    a->sent[a->senthead] + a->o.window > t)
+		t = a->sent[a->senthead] + a->o.window;
 	*next = t;
 	return t <= now;
 }
@@ -911,30 +930,45 @@ ratelimited(struct run *r, const struct req *q, long ra, double now)
 			event(r, SP_API_EV_WAIT, -1, "HTTP 429", wait, 0);
 		a->pause = until;
 	}
-	/* Learn: what we sent in the window was too much. */
+	/*
+	 * Learn: what we sent in the window was too much.  Those still in
+	 * flight, and this one, were sent past the limit: they do not count.
+	 * Early in a run with no state from an earlier one, we may not have
+	 * sent a whole window's worth yet: the count is then low, which errs
+	 * on the safe side, and the raise below corrects it.  (A rate from
+	 * so short a span would not: a burst of 70 in a second is not 35 a
+	 * second.)
+	 */
 	n = inwindow(a, now);
-	if (now - a->known >= SP_API_WINDOW && n > 0) {
-		if (a->limit <= 0 || n * MARGIN < a->limit)
-			a->limit = fmax(1, floor((double)n * MARGIN));
-	} else if (a->limit <= 0) {
-		double span = fmin(now - a->known, SP_API_WINDOW);
-
-		a->halved = fmax(0.5, (double)n / fmax(span, 1) / 2);
-	}
+	n = n > (size_t)a->inflight + 1 ? n - (size_t)a->inflight - 1 : 0;
+	if (a->limit <= 0 || (double)n * MARGIN < a->limit)
+		a->limit = fmax(1, floor((double)n * MARGIN));
+	if (a->refused <= 0 || n < a->refused ||
+	    realtime() - a->refusedt >= PROBE * a->o.window)
+		a->refused = n;
+	a->refusedt = floor(realtime());
 	a->raised = now;
 }
 
-/* Raise the learned limit slowly while no 429 comes. */
+/*
+ * Raise the learned limit slowly while no 429 comes, but not up to what
+ * the API refused, where timing alone would draw the next 429, until a
+ * few quiet windows suggest it may allow more now.
+ */
 static void
 raise_limit(struct sp_api *a, double now)
 {
-	if (now - a->raised < SP_API_WINDOW)
+	double cap;
+
+	if (now - a->raised < a->o.window)
 		return;
 	a->raised = now;
-	if (a->limit > 0)
-		a->limit = ceil(a->limit * RAISE);
-	else if (a->halved > 0)
-		a->halved *= 1.1;
+	if (a->limit <= 0)
+		return;
+	cap = ceil(a->limit * RAISE);
+	if (a->refused > 0 && realtime() - a->refusedt < PROBE * a->o.window)
+		cap = fmin(cap, fmax(a->limit, floor(a->refused * NEAR)));
+	a->limit = cap;
 }
 
 static void
@@ -1291,7 +1325,7 @@ progress(struct run *r, double now)
 
 	a->st.elapsed = now - a->t0;
 	n = inwindow(a, now);
-	a->st.rate = (double)n / fmax(1, fmin(SP_API_WINDOW, now - a->t0));
+	a->st.rate = (double)n / fmax(1, fmin(a->o.window, now - a->t0));
 	a->st.tokens = sp_auth_requests(a->o.auth);
 	event(r, SP_API_EV_PROGRESS, -1, NULL, a->pause > now ?
 	    a->pause - now : 0, 0);
@@ -1319,7 +1353,7 @@ sp_api_run(struct sp_api *a, sp_api_result_fn *result, sp_api_event_fn *ev,
 	double now, next, send, tick = 0, prev;
 	int running, left, rc, ms, ndone;
 
-	a->t0 = a->known = a->raised = mono();
+	a->t0 = a->raised = mono();
 	state_load(a);
 	if (a->blocked > time(NULL) && a->queue.n > 0) {
 		/* An earlier run was told to wait: wait, or stop if long. */

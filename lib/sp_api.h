@@ -32,6 +32,7 @@ struct sp_api_opts {
 	long		 timeout;	/* per request, seconds */
 	int		 retries;	/* per id, for transient failures */
 	const char	*state;		/* pacing state file, or NULL */
+	long		 window;	/* rate window, s; 0: SP_API_WINDOW */
 };
 
 /* What a callback is told of. */

@@ -322,6 +322,7 @@ sp-fetch: 0 fetched, 0 not found, 0 not fetched of 0 ids; 0 requests (0 for toke
 
 rate_limited() {
 	emu_start --rate-limit 8 --window 2 "$@"
+	export SP_RATE_WINDOW=2
 	recs track 20 >"$T/in"
 	run -0 --separate-stderr sp-fetch <"$T/in"
 	# Every id fetched, each with one GET that got through.
@@ -357,8 +358,35 @@ rate_limited() {
 	rate_limited --empty-429
 }
 
+@test "sp-fetch: a 429 early in a fresh run: after the wait, no second burst; the next run starts at the learned pace" {
+	emu_start --rate-limit 8 --window 2
+	export SP_RATE_WINDOW=2
+	recs track 24 >"$T/in"
+	run -0 --separate-stderr sp-fetch -j 8 <"$T/in"
+	assert_equal "$(sorted <(echo "$output"))" \
+	    "$(envelopes track $(jq -r .id "$T/in"))"
+	# Only the requests in flight when the limit was hit are refused:
+	# each 429 comes before the first request sent after the wait.
+	run -0 jq -s '[.[] | select(.method == "GET")] |
+	    (map(select(.status == 429)) | length) as $n |
+	    (map(select(.status == 429)) | map(.t) | max) as $last |
+	    (map(select(.status == 429)) | map(.t) | min) as $first |
+	    [$n <= 8, ([.[] | select(.t > $first + 1.5 and .status == 429)] |
+	    length == 0)]' "$EMU_LOG"
+	assert_output '[
+  true,
+  true
+]'
+	# A second run right away: no request refused.
+	: >"$EMU_LOG"
+	recs track 30 | tail -n 6 >"$T/in2"
+	run -0 --separate-stderr sp-fetch -j 8 <"$T/in2"
+	assert_equal "$(gets | grep -c ' 429$')" 0
+}
+
 @test "sp-fetch: 429s without Retry-After: it waits 1 s, then 2 s, ...; every id once" {
 	emu_start --rate-limit 3 --window 2 --no-retry-after
+	export SP_RATE_WINDOW=2
 	recs track 7 >"$T/in"
 	run -0 --separate-stderr sp-fetch -j 1 <"$T/in"
 	assert_equal "$(sorted <(echo "$output"))" \
@@ -713,6 +741,17 @@ no_network() {
 	assert_equal "$stderr" 'sp-fetch: refusing to send credentials to http://10.0.0.1:8080/v1: use https, or http to a loopback address'
 	[ ! -s "$EMU_LOG" ]
 	[ ! -e "$XDG_CACHE_HOME/sp" ] || [ -z "$(ls "$XDG_CACHE_HOME/sp")" ]
+}
+
+@test "sp-fetch: SP_RATE_WINDOW out of range or not a number: exit 2, no request" {
+	emu_start
+	recs track 1 >"$T/in"
+	for w in 0 3601 30s -1; do
+		SP_RATE_WINDOW=$w run -2 --separate-stderr sp-fetch <"$T/in"
+		assert_output ''
+		assert_equal "$stderr" "sp-fetch: SP_RATE_WINDOW: expected seconds, 1 to 3600: $w"
+	done
+	[ ! -s "$EMU_LOG" ]
 }
 
 @test "sp-fetch: a host name that merely starts with 127. is not loopback" {
