@@ -158,6 +158,7 @@ on_result(const struct sp_api_result *res, void *arg)
 {
 	struct fetch_ctx *ctx = arg;
 	char ts[SP_TS_LEN + 1];
+	size_t len;
 
 	sp_jsonw_obj(ctx->w);
 	sp_jsonw_key(ctx->w, "type");
@@ -179,6 +180,11 @@ on_result(const struct sp_api_result *res, void *arg)
 		sp_jsonw_end(ctx->w);
 	}
 	sp_jsonw_end(ctx->w);
+	/* A line sp-normalize could not read would be fetched again forever. */
+	if (sp_jsonw_buf(ctx->w, &len) != NULL && len > SP_NDJSON_MAXLINE) {
+		sp_jsonw_reset(ctx->w);
+		return SP_REJECTED;
+	}
 	if (sp_jsonw_write(ctx->w, stdout) != 0) {
 		if (errno == EPIPE) {	/* the reader went away: end quietly */
 			ctx->gone = 1;

@@ -38,7 +38,7 @@ static const char *dbpath;
 static int quiet;
 
 /* What a record field may hold. */
-enum ftype { F_STR, F_INT, F_BOOL, F_TS, F_TRACK, F_ALBUM, F_ARTIST };
+enum ftype { F_STR, F_INT, F_BOOL, F_TS, F_SOURCE, F_TRACK, F_ALBUM, F_ARTIST };
 
 struct field {
 	const char	*key;		/* key in the record */
@@ -78,7 +78,7 @@ static const struct field playf[] = {
 	{ "incognito", "incognito", F_BOOL, 0 },
 	{ "platform", "platform", F_STR, 0 },
 	{ "conn_country", "conn_country", F_STR, 0 },
-	{ "source", "source", F_STR, 1 },
+	{ "source", "source", F_SOURCE, 1 },
 };
 
 static const struct field trackf[] = {
@@ -364,6 +364,15 @@ extract(struct load_ctx *ctx, int v, const struct field *f, size_t n,
 			    val[i].n, ts) != 0 || val[i].n != SP_TS_LEN)) {
 				sp_warnx_at(ctx->pos, "\"%s\": not a UTC "
 				    "timestamp: %s", f[i].key,
+				    sp_quote(val[i].s, val[i].n, q));
+				return SP_REJECTED;
+			}
+			if (f[i].type == F_SOURCE &&
+			    !(val[i].n == 8 && memcmp(val[i].s, "extended",
+			    8) == 0) && !(val[i].n == 7 &&
+			    memcmp(val[i].s, "account", 7) == 0)) {
+				sp_warnx_at(ctx->pos, "\"%s\": expected "
+				    "\"extended\" or \"account\": %s", f[i].key,
 				    sp_quote(val[i].s, val[i].n, q));
 				return SP_REJECTED;
 			}

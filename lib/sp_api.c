@@ -27,11 +27,14 @@
 #include "sp_auth.h"
 #include "sp_json.h"
 #include "sp_jsonw.h"
+#include "sp_ndjson.h"
 
 #define DEFAULT_API	"https://api.spotify.com/v1"
 #define DEFAULT_TOKEN	"https://accounts.spotify.com/api/token"
-#define MAXBODY		(32 * 1024 * 1024)
+#define MAXBODY		SP_NDJSON_MAXLINE	/* a longer one is no record */
 #define MAXBATCH	50
+#define LIMIT_TEXT	"8 MiB"
+_Static_assert(SP_NDJSON_MAXLINE == 8 * 1024 * 1024, "LIMIT_TEXT is right");
 #define PAGE		50
 #define BACKOFF_CAP	30.0	/* seconds: one retry wait at most */
 #define RETRY_TOTAL	300.0	/* seconds: all retries of an id at most */
@@ -761,6 +764,18 @@ fill(struct sp_api *a, double now, double *next)
 
 /* The answer for one item. */
 static void
+giveup(struct run *r, int i, enum sp_api_ev ev, const char *reason)
+{
+	struct item *it = &r->a->item[i];
+
+	it->state = I_DONE;
+	pages_free(it->pages);
+	it->pages = NULL;
+	r->a->st.failed++;
+	event(r, ev, i, reason, 0, 0);
+}
+
+static void
 deliver(struct run *r, int i, int status, const struct sp_json *j, int v,
     const char *msg)
 {
@@ -778,7 +793,12 @@ deliver(struct run *r, int i, int status, const struct sp_json *j, int v,
 	res.json = j;
 	res.value = v;
 	res.message = msg;
-	if ((rc = r->result(&res, r->ctx)) != SP_OK) {
+	if ((rc = r->result(&res, r->ctx)) == SP_REJECTED) {
+		giveup(r, i, SP_API_EV_FAILED, "its record would be longer "
+		    "than a record line may be (" LIMIT_TEXT ")");
+		return;
+	}
+	if (rc != SP_OK) {
 		stopwith(a, SP_API_STOP_OTHER, rc, "stopped");
 		return;
 	}
@@ -803,18 +823,6 @@ requeue(struct sp_api *a, const struct req *q)
 		a->item[q->item[i]].state = I_QUEUED;
 		dq_push(&a->queue, q->item[i], 1);
 	}
-}
-
-static void
-giveup(struct run *r, int i, enum sp_api_ev ev, const char *reason)
-{
-	struct item *it = &r->a->item[i];
-
-	it->state = I_DONE;
-	pages_free(it->pages);
-	it->pages = NULL;
-	r->a->st.failed++;
-	event(r, ev, i, reason, 0, 0);
 }
 
 /* A transient failure: retry after a backoff, or give up. */
@@ -1229,6 +1237,7 @@ done(struct run *r, struct req *q, CURLcode cc, double now)
 	struct sp_api *a = r->a;
 	struct sp_json *j = a->j;
 	curl_off_t ra = -1;
+	long long st;
 	long code = 0;
 	char reason[128];
 	const char *msg;
@@ -1240,7 +1249,8 @@ done(struct run *r, struct req *q, CURLcode cc, double now)
 
 			for (i = 0; i < q->n; i++)
 				giveup(r, q->item[i], SP_API_EV_FAILED,
-				    "answer over 32 MiB");
+				    "answer longer than a record line may be ("
+				    LIMIT_TEXT ")");
 			return;
 		}
 		transient(r, q, curlreason(cc), now);
@@ -1254,16 +1264,33 @@ done(struct run *r, struct req *q, CURLcode cc, double now)
 		answered(r, q, now);
 		break;
 	case 404:
-		if (q->type == R_SINGLE) {
-			msg = NULL;
-			if (sp_json_parse(j, q->body ? q->body : "", q->len, 1,
-			    NULL) == SP_JSON_OK)
-				msg = sp_json_str(j, sp_json_path(j, 0,
-				    "error.message"), NULL);
-			deliver(r, q->item[0], 404, NULL, -1,
-			    msg ? msg : "not found");
-		} else
+		if (q->type != R_SINGLE) {
 			transient(r, q, "HTTP 404", now);
+			break;
+		}
+		/*
+		 * Only the Web API's own error object says the id does not
+		 * exist.  An HTML page, or Spotify's "Service not found" for
+		 * a path it does not serve, says SP_API_URL is wrong: were
+		 * it taken as "not found", every id would be.
+		 */
+		msg = NULL;
+		if (sp_json_parse(j, q->body ? q->body : "", q->len, 1,
+		    NULL) == SP_JSON_OK && sp_json_int(j, sp_json_path(j, 0,
+		    "error.status"), &st) == 0 && st == 404)
+			msg = sp_json_str(j, sp_json_path(j, 0,
+			    "error.message"), NULL);
+		if (msg == NULL || strcmp(msg, "Service not found") == 0) {
+			requeue(a, q);
+			stopwith(a, SP_API_STOP_URL, SP_USAGE, "%s answered "
+			    "404 %s to a request for one %s: it is not the "
+			    "Spotify Web API; check SP_API_URL; nothing more "
+			    "is requested", a->base, msg ? "\"Service not "
+			    "found\"" : "without the Web API's error object",
+			    sp_kind_name(a->item[q->item[0]].kind));
+			break;
+		}
+		deliver(r, q->item[0], 404, NULL, -1, msg);
 		break;
 	case 429:
 		curl_easy_getinfo(q->easy, CURLINFO_RETRY_AFTER, &ra);

@@ -66,7 +66,11 @@ struct sp_api_result {
 	const char		*message;	/* 404: the API's message */
 };
 
-/* Return SP_OK to go on, or another status to stop the run with it. */
+/*
+ * Return SP_OK to go on; SP_REJECTED when the answer's record would be
+ * longer than a record line may be (SP_NDJSON_MAXLINE): the id is not
+ * fetched and the run goes on; another status to stop the run with it.
+ */
 typedef int sp_api_result_fn(const struct sp_api_result *, void *ctx);
 typedef void sp_api_event_fn(const struct sp_api_event *, void *ctx);
 
@@ -90,6 +94,7 @@ enum sp_api_stop {
 	SP_API_STOP_WAIT,	/* Retry-After longer than max_wait */
 	SP_API_STOP_FORBIDDEN,	/* 403 on a single-id GET */
 	SP_API_STOP_AUTH,	/* credentials or token refused */
+	SP_API_STOP_URL,	/* 404s that are not the Web API's */
 	SP_API_STOP_OTHER	/* the callback stopped it, or a signal */
 };
 

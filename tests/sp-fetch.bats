@@ -854,10 +854,28 @@ sp-fetch: 30 fetched, 0 not found, 0 not fetched of 30 ids; 32 requests (1 for t
 	refute_line label
 }
 
-@test "sp-fetch: a 403 to a single-id request stops the run: exit 5 and why" {
-	command -v python3 >/dev/null || skip "python3 is needed for the 403 server"
-	rm -f "$T/stub.port"
-	python3 "$F/forbidden.py" "$T/stub.port" "$T/stub.log" 3>&- &
+@test "sp-fetch: SP_API_URL to a path the server does not serve: 404 \"Service not found\" stops the run, exit 2, no id marked not found" {
+	emu_start
+	recs track 20 >"$T/in"
+	SP_API_URL="http://127.0.0.1:$EMU_PORT/v2" run -2 --separate-stderr \
+	    sp-fetch -j 1 <"$T/in"
+	assert_output ''
+	assert_equal "$(summary "$stderr")" 'sp-fetch: http://127.0.0.1:'"$EMU_PORT"'/v2 answered 404 "Service not found" to a request for one track: it is not the Spotify Web API; check SP_API_URL; nothing more is requested
+sp-fetch: 0 fetched, 0 not found, 20 not fetched of 20 ids; 2 requests (1 for tokens), 0 answered 429, waited 0 s; T s'
+	assert_equal "$(gets)" "/v2/tracks/$(nth track 1) 404"
+	# The right URL then fetches them all.
+	run -0 --separate-stderr sp-fetch <"$T/in"
+	assert_equal "$(sorted <(echo "$output"))" \
+	    "$(envelopes track $(jq -r .id "$T/in"))"
+}
+
+# stub_start MODE: tests/fixtures/sp-fetch/stub.py as the API.
+stub_start() {
+	local i port
+	command -v python3 >/dev/null || skip "python3 is needed for stub.py"
+	[ -z "${STUB_PID:-}" ] || kill "$STUB_PID" 2>/dev/null || true
+	rm -f "$T/stub.port" "$T/stub.log"
+	python3 "$F/stub.py" "$1" "$T/stub.port" "$T/stub.log" 3>&- &
 	STUB_PID=$!
 	for ((i = 0; i < 100; i++)); do
 		[ -s "$T/stub.port" ] && break
@@ -866,6 +884,34 @@ sp-fetch: 30 fetched, 0 not found, 0 not fetched of 30 ids; 32 requests (1 for t
 	port=$(cat "$T/stub.port")
 	export SP_API_URL="http://127.0.0.1:$port/v1" \
 	    SP_TOKEN_URL="http://127.0.0.1:$port/api/token"
+}
+
+@test "sp-fetch: an answer too long for a record line is not fetched, said so, and the run goes on: exit 75" {
+	emu_start
+	recs track 1 >"$T/in"
+	# Over 8 MiB: refused as it arrives.
+	stub_start big:$((8 * 1024 * 1024 + 1))
+	run -75 --separate-stderr sp-fetch <"$T/in"
+	assert_output ''
+	assert_equal "$(summary "$stderr")" "sp-fetch: stdin:1: track $(nth track 1): answer longer than a record line may be (8 MiB): not fetched
+sp-fetch: 0 fetched, 0 not found, 1 not fetched of 1 id; 2 requests (1 for tokens), 0 answered 429, waited 0 s; T s"
+	# Under 8 MiB, but not with the record around it.
+	stub_start big:$((8 * 1024 * 1024 - 40))
+	run -75 --separate-stderr sp-fetch <"$T/in"
+	assert_output ''
+	assert_equal "$(summary "$stderr")" "sp-fetch: stdin:1: track $(nth track 1): its record would be longer than a record line may be (8 MiB): not fetched
+sp-fetch: 0 fetched, 0 not found, 1 not fetched of 1 id; 2 requests (1 for tokens), 0 answered 429, waited 0 s; T s"
+	# Short of the limit with its record: written, and sp-normalize reads it.
+	stub_start big:$((8 * 1024 * 1024 - 120))
+	run -0 --separate-stderr sp-fetch <"$T/in"
+	# The record around the object: 93 bytes with its newline.
+	assert_equal "$(printf '%s\n' "$output" | wc -c)" $((8 * 1024 * 1024 - 120 + 93))
+	run -0 --separate-stderr sp-normalize <<<"$output"
+	assert_equal "$(jq -r .type <<<"$output" | head -1)" track
+}
+
+@test "sp-fetch: a 403 to a single-id request stops the run: exit 5 and why" {
+	stub_start forbidden
 	recs track 20 >"$T/in"
 	run -5 --separate-stderr sp-fetch -j 1 <"$T/in"
 	assert_output ''

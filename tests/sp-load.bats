@@ -255,17 +255,19 @@ sp-load: stdin:3: not a JSON object'
 		echo '{"type":"play","ts":"2024-06-02T18:41:09Z","ms_played":1,"track_id":null,"offline":1,"source":"extended"}'
 		echo "{\"type\":\"track\",\"id\":\"$TRACK\",\"fetched_at\":\"2026-11-24T10:00:00Z\",\"artists\":{}}"
 		echo "{\"type\":\"artist\",\"id\":\"$ARTIST\",\"fetched_at\":\"2026-11-24T10:00:00Z\",\"genres\":\"rock\"}"
+		echo '{"type":"play","ts":"2024-06-02T18:41:09Z","ms_played":1,"track_id":null,"track_name":"O","source":"other"}'
 		play 2
 	} >"$BATS_TEST_TMPDIR/in.ndjson"
 	run -1 --separate-stderr sp-load <"$BATS_TEST_TMPDIR/in.ndjson"
-	assert_equal "${#stderr_lines[@]}" 7
+	assert_equal "${#stderr_lines[@]}" 8
 	assert_regex "${stderr_lines[0]}" '^sp-load: stdin:2: "ms_played": expected an integer'
 	assert_regex "${stderr_lines[1]}" '^sp-load: stdin:3: "ms_played": expected an integer'
 	assert_equal "${stderr_lines[2]}" 'sp-load: stdin:4: "track_name": expected a string'
 	assert_equal "${stderr_lines[3]}" 'sp-load: stdin:5: "offline": expected true or false'
 	assert_equal "${stderr_lines[4]}" 'sp-load: stdin:6: "artists": expected an array'
 	assert_equal "${stderr_lines[5]}" 'sp-load: stdin:7: "genres": expected an array'
-	assert_equal "${stderr_lines[6]}" 'sp-load: 2 records: 2 play (2 new); 6 rejected'
+	assert_equal "${stderr_lines[6]}" 'sp-load: stdin:8: "source": expected "extended" or "account": "other"'
+	assert_equal "${stderr_lines[7]}" 'sp-load: 2 records: 2 play (2 new); 7 rejected'
 	run -0 sql 'SELECT group_concat(ms_played) FROM plays; SELECT count(*) FROM tracks; SELECT count(*) FROM artists'
 	assert_output '1,2
 0
