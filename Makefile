@@ -3,8 +3,9 @@
 # clean demo bench.
 
 CFLAGS ?= -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
-override CFLAGS += -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes \
-	-Wmissing-prototypes -Wshadow
+# Warnings are errors whatever CFLAGS says: -w, which would hide them, goes.
+override CFLAGS := $(filter-out -w -Wno-error,$(CFLAGS)) -std=c11 -Wall \
+	-Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow
 override CPPFLAGS += -Ilib -D_GNU_SOURCE -DJSMN_STRICT -DJSMN_PARENT_LINKS
 LDLIBS = -lcurl -lsqlite3 -lmicrohttpd -lm
 PREFIX ?= /usr/local

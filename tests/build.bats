@@ -31,6 +31,13 @@ TOP="$BATS_TEST_DIRNAME/.."
 	    CFLAGS=-O0 BUILD="$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/b/lib/sp.o"
 	assert_success
 	assert_output --partial '-O0 -std=c11 -Wall -Wextra -Werror'
+	# Nor can CFLAGS turn the warnings off.
+	run make -C "$TOP" --no-print-directory -n -B SP_NODEPS=1 \
+	    CFLAGS='-O0 -w -Wno-error' BUILD="$BATS_TEST_TMPDIR/b" \
+	    "$BATS_TEST_TMPDIR/b/lib/sp.o"
+	assert_success
+	assert_output --partial '-O0 -std=c11 -Wall -Wextra -Werror'
+	refute_output --regexp ' -w |-Wno-error'
 }
 
 @test "build: deps does nothing when every package is there" {
