@@ -60,7 +60,8 @@ struct val {
  * Each kind's upsert: the first field is the key.  The statement is built
  * at start-up from this table (never from input): column i takes ?i, and
  * the UPDATE keeps the stored value unless flag ?(n + i) says the record
- * carries the key.
+ * carries the key.  An UPDATE that would change nothing is not run, so the
+ * row's page is not written.
  */
 static const struct field playf[] = {
 	{ "ts", "ts", F_TS, 1 },
@@ -144,8 +145,8 @@ static const char *const fixedsql[] = {
 	[S_PENDING_TRACK] = "INSERT INTO tracks(id) VALUES (?1) "
 	    "ON CONFLICT(id) DO NOTHING",
 	[S_REF_ARTIST] = "INSERT INTO artists(id, name) VALUES (?1, ?2) "
-	    "ON CONFLICT(id) DO UPDATE SET name = CASE WHEN ?4 "
-	    "THEN excluded.name ELSE artists.name END",
+	    "ON CONFLICT(id) DO UPDATE SET name = excluded.name "
+	    "WHERE ?4 AND artists.name IS NOT excluded.name",
 	[S_DEL_TRACK_ARTISTS] = "DELETE FROM track_artists "
 	    "WHERE track_id = ?1",
 	[S_ADD_TRACK_ARTIST] = "INSERT OR IGNORE INTO "
@@ -237,7 +238,10 @@ upsert_sql(const char *table, const struct field *f, size_t n)
 		fprintf(m, "%s = CASE WHEN ?%zu THEN excluded.%s "
 		    "ELSE %s.%s END, ", f[i].col, n + i + 1, f[i].col, table,
 		    f[i].col);
-	fprintf(m, "status = 'ok'");
+	fprintf(m, "status = 'ok' WHERE %s.status IS NOT 'ok'", table);
+	for (i = 1; i < n; i++)
+		fprintf(m, " OR (?%zu AND %s.%s IS NOT excluded.%s)", n + i + 1,
+		    table, f[i].col, f[i].col);
 	if (fclose(m) != 0) {
 		free(sql);
 		return NULL;
@@ -272,7 +276,7 @@ load_open(struct load_ctx *ctx)
 		sp_warnx_at(NULL, "no database: set SP_DB or HOME, or use -d");
 		return SP_FATAL_DB;
 	}
-	status = sp_store_open(path, 0, &ctx->store, &msg);
+	status = sp_store_open(path, SP_STORE_LOAD, &ctx->store, &msg);
 	free(path);
 	if (status != SP_OK) {
 		sp_warnx_at(NULL, "%s", msg ? msg : "out of memory");
@@ -497,10 +501,13 @@ static void	setint(struct val *, long long);
 
 /*
  * A track's artists: check them all (pass 0), then write them (pass 1):
- * each as a pending artist with its name, and the links as a whole.
+ * each as a pending artist with its name, and the links as a whole.  A
+ * track row this record created has no links to replace (sp never
+ * deletes a track), so fresh skips the DELETE.
  */
 static int
-track_artists(struct load_ctx *ctx, const struct val *id, int pass)
+track_artists(struct load_ctx *ctx, const struct val *id, int pass,
+    int fresh)
 {
 	struct sp_json *j = ctx->j;
 	struct val ref[N(refartistf)], link[3];
@@ -514,7 +521,8 @@ track_artists(struct load_ctx *ctx, const struct val *id, int pass)
 		sp_warnx_at(ctx->pos, "\"artists\": expected an array");
 		return SP_REJECTED;
 	}
-	if (pass == 1 && run(ctx, S_DEL_TRACK_ARTISTS, id, 1) != SP_OK)
+	if (pass == 1 && !fresh && run(ctx, S_DEL_TRACK_ARTISTS, id, 1) !=
+	    SP_OK)
 		return SP_FATAL_DB;
 	for (k = 0, e = sp_json_first(j, arr); e >= 0;
 	    k++, e = sp_json_next(j, arr, e)) {
@@ -552,6 +560,8 @@ static int
 load_track(struct load_ctx *ctx)
 {
 	struct val v[N(trackf)], a[N(albumf)];
+	sqlite3 *db;
+	sqlite3_int64 last;
 	int album, rc;
 
 	if ((rc = extract(ctx, 0, trackf, N(trackf), v)) != SP_OK)
@@ -574,14 +584,18 @@ load_track(struct load_ctx *ctx)
 		sp_warnx_at(ctx->pos, "\"album\": expected an object");
 		return SP_REJECTED;
 	}
-	if ((rc = track_artists(ctx, &v[0], 0)) != SP_OK)
+	if ((rc = track_artists(ctx, &v[0], 0, 0)) != SP_OK)
 		return rc;
 	if (album >= 0 && !a[0].null && (rc = run_once(ctx, S_ALBUM, a,
 	    N(albumf), 0)) != SP_OK)
 		return rc;
+	/* The upsert's UPDATE leaves the last insert rowid as it was. */
+	db = sp_store_db(ctx->store);
+	last = sqlite3_last_insert_rowid(db);
 	if ((rc = run(ctx, S_TRACK, v, N(trackf))) != SP_OK)
 		return rc;
-	return track_artists(ctx, &v[0], 1);
+	return track_artists(ctx, &v[0], 1,
+	    sqlite3_last_insert_rowid(db) != last);
 }
 
 static int

@@ -252,7 +252,8 @@ sp_store_open(const char *path, int flags, struct sp_store **out,
 {
 	struct sp_store *s;
 	struct stat sb;
-	int oflags = SQLITE_OPEN_READWRITE;
+	/* One thread per connection: SQLite need not lock for us. */
+	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
 	*out = NULL;
 	*errmsg = NULL;
@@ -288,7 +289,9 @@ sp_store_open(const char *path, int flags, struct sp_store **out,
 	    exec(s, "PRAGMA synchronous = NORMAL") != 0 ||
 	    exec(s, "PRAGMA foreign_keys = OFF") != 0 ||
 	    ((flags & SP_STORE_SCAN) &&
-	    exec(s, "PRAGMA cache_size = -512") != 0)) {
+	    exec(s, "PRAGMA cache_size = -512") != 0) ||
+	    ((flags & SP_STORE_LOAD) &&
+	    exec(s, "PRAGMA cache_size = -4000") != 0)) {
 		seterr(s, "%s: not an sp database or not writable: %s", path,
 		    sqlite3_errmsg(s->db));
 		goto fail;
