@@ -893,6 +893,29 @@ undelay(struct sp_api *a, double now, double *next)
 	}
 }
 
+/*
+ * Learn from a 429: what got through in the window is the limit, and we
+ * keep nine tenths of it.  Those still in flight, and this one, were sent
+ * past the limit: they do not count.  Early in a run with no state from
+ * an earlier one, we may not have sent a whole window's worth yet: the
+ * count is then low, which errs on the safe side, and the raises correct
+ * it.  (A rate from so short a span would not: a burst of 70 in a second
+ * is not 35 a second.)
+ */
+static void
+learn(struct sp_api *a, double now)
+{
+	size_t n = inwindow(a, now);
+
+	n = n > (size_t)a->inflight + 1 ? n - (size_t)a->inflight - 1 : 0;
+	if (a->limit <= 0 || (double)n * MARGIN < a->limit)
+		a->limit = fmax(1, floor((double)n * MARGIN));
+	if (a->refused <= 0 || n < a->refused ||
+	    realtime() - a->refusedt >= PROBE * a->o.window)
+		a->refused = n;
+	a->refusedt = floor(realtime());
+}
+
 /* A 429: pause everything, learn the limit, or stop if told to wait long. */
 static void
 ratelimited(struct run *r, const struct req *q, long ra, double now)
@@ -901,7 +924,6 @@ ratelimited(struct run *r, const struct req *q, long ra, double now)
 	struct sp_json *j = a->j;
 	const char *reason = NULL;
 	double wait, until;
-	size_t n;
 
 	a->st.r429++;
 	a->last429 = now;
@@ -918,6 +940,7 @@ ratelimited(struct run *r, const struct req *q, long ra, double now)
 		return;
 	}
 	if (ra > a->o.max_wait) {
+		learn(a, now);
 		a->retry_at = time(NULL) + ra;
 		a->blocked = a->retry_at;
 		stopwith(a, SP_API_STOP_WAIT, SP_TEMPFAIL, "Spotify asks to "
@@ -938,24 +961,9 @@ ratelimited(struct run *r, const struct req *q, long ra, double now)
 			event(r, SP_API_EV_WAIT, -1, "HTTP 429", wait, 0);
 		a->pause = until;
 	}
-	/*
-	 * Learn: what we sent in the window was too much.  Those still in
-	 * flight, and this one, were sent past the limit: they do not count.
-	 * Early in a run with no state from an earlier one, we may not have
-	 * sent a whole window's worth yet: the count is then low, which errs
-	 * on the safe side, and the raise below corrects it.  (A rate from
-	 * so short a span would not: a burst of 70 in a second is not 35 a
-	 * second.)
-	 */
-	n = inwindow(a, now);
-	n = n > (size_t)a->inflight + 1 ? n - (size_t)a->inflight - 1 : 0;
-	if (a->limit <= 0 || (double)n * MARGIN < a->limit)
-		a->limit = fmax(1, floor((double)n * MARGIN));
-	if (a->refused <= 0 || n < a->refused ||
-	    realtime() - a->refusedt >= PROBE * a->o.window)
-		a->refused = n;
-	a->refusedt = floor(realtime());
-	a->raised = now;
+	learn(a, now);
+	/* The quiet window before a raise starts when sending resumes. */
+	a->raised = fmax(now, a->pause);
 }
 
 /*
@@ -1231,6 +1239,20 @@ landed(struct sp_api *a, struct req *q)
 	a->inflight--;
 }
 
+/* A batch request refused: single ids for the rest of the run. */
+static void
+nobatch(struct run *r, const struct req *q, long code)
+{
+	char why[32];
+
+	if (!r->a->nobatch) {
+		r->a->nobatch = 1;
+		snprintf(why, sizeof(why), "HTTP %ld", code);
+		event(r, SP_API_EV_NOBATCH, -1, why, 0, 0);
+	}
+	requeue(r->a, q);
+}
+
 static void
 done(struct run *r, struct req *q, CURLcode cc, double now)
 {
@@ -1264,6 +1286,14 @@ done(struct run *r, struct req *q, CURLcode cc, double now)
 		answered(r, q, now);
 		break;
 	case 404:
+		if (q->type == R_BATCH) {
+			/*
+			 * A batch endpoint that is not there: gone for the
+			 * app, or SP_API_URL is wrong, which single ids say.
+			 */
+			nobatch(r, q, code);
+			break;
+		}
 		if (q->type != R_SINGLE) {
 			transient(r, q, "HTTP 404", now);
 			break;
@@ -1301,14 +1331,9 @@ done(struct run *r, struct req *q, CURLcode cc, double now)
 		break;
 	case 403:
 	case 400:
-		if (q->type == R_BATCH) {
-			if (!a->nobatch) {
-				a->nobatch = 1;
-				event(r, SP_API_EV_NOBATCH, -1, code == 403 ?
-				    "HTTP 403" : "HTTP 400", 0, 0);
-			}
-			requeue(a, q);
-		} else if (code == 403) {
+		if (q->type == R_BATCH)
+			nobatch(r, q, code);
+		else if (code == 403) {
 			requeue(a, q);
 			stopwith(a, SP_API_STOP_FORBIDDEN, SP_FATAL_AUTH,
 			    "Spotify answered 403 Forbidden to a single-id "

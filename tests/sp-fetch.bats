@@ -863,6 +863,17 @@ sp-fetch: 30 fetched, 0 not found, 0 not fetched of 30 ids; 32 requests (1 for t
 	assert_equal "$(summary "$stderr")" 'sp-fetch: http://127.0.0.1:'"$EMU_PORT"'/v2 answered 404 "Service not found" to a request for one track: it is not the Spotify Web API; check SP_API_URL; nothing more is requested
 sp-fetch: 0 fetched, 0 not found, 20 not fetched of 20 ids; 2 requests (1 for tokens), 0 answered 429, waited 0 s; T s'
 	assert_equal "$(gets)" "/v2/tracks/$(nth track 1) 404"
+	# With --batch auto: the batch probe's 404 means one id a request,
+	# whose 404 stops the run the same way.
+	: >"$EMU_LOG"
+	SP_API_URL="http://127.0.0.1:$EMU_PORT/v2" run -2 --separate-stderr \
+	    sp-fetch -j 1 -b auto <"$T/in"
+	assert_output ''
+	assert_equal "$(summary "$stderr")" 'sp-fetch: the batch endpoints answered HTTP 404: one id per request from now on
+sp-fetch: http://127.0.0.1:'"$EMU_PORT"'/v2 answered 404 "Service not found" to a request for one track: it is not the Spotify Web API; check SP_API_URL; nothing more is requested
+sp-fetch: 0 fetched, 0 not found, 20 not fetched of 20 ids; 2 requests (0 for tokens), 0 answered 429, waited 0 s; T s'
+	assert_equal "$(gets | sed 's/?.*404/?ids 404/')" "/v2/tracks?ids 404
+/v2/tracks/$(nth track 1) 404"
 	# The right URL then fetches them all.
 	run -0 --separate-stderr sp-fetch <"$T/in"
 	assert_equal "$(sorted <(echo "$output"))" \
