@@ -902,18 +902,25 @@ undelay(struct sp_api *a, double now, double *next)
  * it.  (A rate from so short a span would not: a burst of 70 in a second
  * is not 35 a second.)
  */
+/* Whether raises are still held below what got through at the last 429. */
+static int
+capped(const struct sp_api *a, double rnow)
+{
+	return a->refused > 0 && rnow - a->refusedt < PROBE * a->o.window;
+}
+
 static void
 learn(struct sp_api *a, double now)
 {
+	double rnow = realtime();
 	size_t n = inwindow(a, now);
 
 	n = n > (size_t)a->inflight + 1 ? n - (size_t)a->inflight - 1 : 0;
 	if (a->limit <= 0 || (double)n * MARGIN < a->limit)
 		a->limit = fmax(1, floor((double)n * MARGIN));
-	if (a->refused <= 0 || n < a->refused ||
-	    realtime() - a->refusedt >= PROBE * a->o.window)
+	if (!capped(a, rnow) || n < a->refused)
 		a->refused = n;
-	a->refusedt = floor(realtime());
+	a->refusedt = floor(rnow);
 }
 
 /* A 429: pause everything, learn the limit, or stop if told to wait long. */
@@ -982,7 +989,7 @@ raise_limit(struct sp_api *a, double now)
 	if (a->limit <= 0)
 		return;
 	cap = ceil(a->limit * RAISE);
-	if (a->refused > 0 && realtime() - a->refusedt < PROBE * a->o.window)
+	if (capped(a, realtime()))
 		cap = fmin(cap, fmax(a->limit, floor(a->refused * NEAR)));
 	a->limit = cap;
 }
