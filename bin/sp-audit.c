@@ -23,6 +23,7 @@
 #include "sp_jsonw.h"
 #include "sp_name.h"
 #include "sp_store.h"
+#include "sp_table.h"
 
 #define MAXCOLS		5	/* columns of a finding */
 #define MINYEAR		1900	/* the first plausible release year */
@@ -122,12 +123,10 @@ enum kind {
 };
 
 /* How a column of a finding is shown: as is, quoted, a number, a time. */
-enum ctype { T_STR, T_QUOTED, T_INT, T_MS };
-
-struct col {
-	const char	*key;
-	enum ctype	 type;
-};
+#define T_STR		SP_COL_STR
+#define T_QUOTED	SP_COL_QUOTED
+#define T_INT		SP_COL_INT
+#define T_MS		SP_COL_MS
 
 struct audit;
 
@@ -145,7 +144,7 @@ struct check {
 	const char	*flag;
 	const char	*what;
 	int		 stmt;		/* -1: run apart */
-	struct col	 cols[MAXCOLS];	/* of each finding */
+	struct sp_table_col cols[MAXCOLS];	/* of each finding */
 	row_fn		*row;		/* NULL: the row is a finding */
 	const char	*bind;		/* ?1 of the statement, or NULL */
 	const char	*section;	/* the heading it opens, or NULL */
@@ -167,89 +166,89 @@ static int nulls_table(struct audit *);
 static const struct check checks[NCHECK] = {
 	[C_COVERAGE] = { "coverage", K_MIN_PCT, &mincoverage,
 	    "--min-coverage", "listening time of enriched tracks",
-	    S_TRACKS_BY_STATUS, .cols = { { "track", T_STR },
-	    { "plays", T_INT }, { "ms_played", T_MS },
-	    { "export_name", T_QUOTED } }, .bind = "",
+	    S_TRACKS_BY_STATUS, .cols = { { "track", NULL, T_STR },
+	    { "plays", NULL, T_INT }, { "ms_played", NULL, T_MS },
+	    { "export_name", NULL, T_QUOTED } }, .bind = "",
 	    .section = "Coverage" },
 	[C_NOT_FOUND] = { "not-found", K_MAX_PCT, &maxnotfound,
 	    "--max-not-found", "listening time Spotify does not know",
-	    S_TRACKS_BY_STATUS, .cols = { { "track", T_STR },
-	    { "plays", T_INT }, { "ms_played", T_MS },
-	    { "export_name", T_QUOTED } }, .bind = "not_found" },
+	    S_TRACKS_BY_STATUS, .cols = { { "track", NULL, T_STR },
+	    { "plays", NULL, T_INT }, { "ms_played", NULL, T_MS },
+	    { "export_name", NULL, T_QUOTED } }, .bind = "not_found" },
 	[C_PENDING] = { "pending", K_MAX, &maxpending, "--max-pending",
 	    "rows not fetched yet", S_PENDING,
-	    .cols = { { "type", T_STR }, { "id", T_STR },
-	    { "ms_played", T_MS } } },
+	    .cols = { { "type", NULL, T_STR }, { "id", NULL, T_STR },
+	    { "ms_played", NULL, T_MS } } },
 	[C_NULLS] = { "nulls", K_MAX, &maxnulls, "--max-nulls",
 	    "required values the API did not give", S_NULL_ROWS,
-	    .cols = { { "column", T_STR }, { "id", T_STR } },
+	    .cols = { { "column", NULL, T_STR }, { "id", NULL, T_STR } },
 	    .section = "Nulls", .before = nulls_table },
 	[C_GENRE_FORMAT] = { "genre-format", K_MAX, &maxformat,
 	    "--max-format", "genres not in normalized form", S_GENRES,
-	    .cols = { { "table", T_STR }, { "artist", T_STR },
-	    { "genre", T_QUOTED }, { "problem", T_STR },
-	    { "normalized", T_QUOTED } }, .row = row_format,
+	    .cols = { { "table", NULL, T_STR }, { "artist", NULL, T_STR },
+	    { "genre", NULL, T_QUOTED }, { "problem", NULL, T_STR },
+	    { "normalized", NULL, T_QUOTED } }, .row = row_format,
 	    .section = "Format" },
 	[C_GENRE_DUPS] = { "genre-duplicates", K_MAX, &maxformat,
 	    "--max-format", "genres repeated for one artist", S_GENRE_DUPS,
-	    .cols = { { "artist", T_STR }, { "genre", T_QUOTED },
-	    { "times", T_INT } } },
+	    .cols = { { "artist", NULL, T_STR }, { "genre", NULL, T_QUOTED },
+	    { "times", NULL, T_INT } } },
 	[C_GENRE_COUNT] = { "genre-count", K_MAX, &maxformat,
 	    "--max-format", "genre counts unlike the genre rows",
-	    S_GENRE_COUNT, .cols = { { "artist", T_STR },
-	    { "genre_count", T_INT }, { "genres", T_INT } } },
+	    S_GENRE_COUNT, .cols = { { "artist", NULL, T_STR },
+	    { "genre_count", NULL, T_INT }, { "genres", NULL, T_INT } } },
 	[C_FAMILY_NAMES] = { "family-names", K_MAX, &maxformat,
 	    "--max-format", "families that are not sp families",
-	    S_FAMILY_NAMES, .cols = { { "genre", T_QUOTED },
-	    { "family", T_QUOTED } }, .row = row_family },
+	    S_FAMILY_NAMES, .cols = { { "genre", NULL, T_QUOTED },
+	    { "family", NULL, T_QUOTED } }, .row = row_family },
 	[C_IDS] = { "ids", K_MAX, &maxformat, "--max-format",
 	    "malformed Spotify ids", S_IDS,
-	    .cols = { { "column", T_STR }, { "id", T_QUOTED } },
+	    .cols = { { "column", NULL, T_STR }, { "id", NULL, T_QUOTED } },
 	    .row = row_id },
 	[C_FAMILIES] = { "families", K_MIN_PCT, &minfamilies,
 	    "--min-families", "genre listening time with a family",
 	    S_FAMILIES, .row = row_families, .section = "Genre families" },
 	[C_UNMAPPED] = { "unmapped-genres", K_NOTE, NULL, NULL,
 	    "genres without a family", S_UNMAPPED,
-	    .cols = { { "genre", T_QUOTED }, { "artists", T_INT },
-	    { "ms_played", T_MS } } },
+	    .cols = { { "genre", NULL, T_QUOTED }, { "artists", NULL, T_INT },
+	    { "ms_played", NULL, T_MS } } },
 	[C_RELEASE_YEARS] = { "release-years", K_MAX, &maxdates,
 	    "--max-dates", "implausible release years", S_DATES,
-	    .cols = { { "album", T_STR }, { "release_year", T_INT },
-	    { "release_date", T_QUOTED } }, .row = row_dates,
+	    .cols = { { "album", NULL, T_STR }, { "release_year", NULL, T_INT },
+	    { "release_date", NULL, T_QUOTED } }, .row = row_dates,
 	    .section = "Plausibility" },
 	[C_YEAR_DATE] = { "year-date", K_MAX, &maxdates, "--max-dates",
 	    "release years unlike the date", S_DATES,
-	    .cols = { { "album", T_STR }, { "release_year", T_INT },
-	    { "release_date", T_QUOTED }, { "expected", T_INT } },
+	    .cols = { { "album", NULL, T_STR }, { "release_year", NULL, T_INT },
+	    { "release_date", NULL, T_QUOTED }, { "expected", NULL, T_INT } },
 	    .row = row_dates },
 	[C_PRECISION] = { "precision", K_MAX, &maxdates, "--max-dates",
 	    "dates unlike their precision", S_DATES,
-	    .cols = { { "album", T_STR }, { "release_date", T_QUOTED },
-	    { "precision", T_QUOTED }, { "problem", T_STR } },
+	    .cols = { { "album", NULL, T_STR }, { "release_date", NULL, T_QUOTED },
+	    { "precision", NULL, T_QUOTED }, { "problem", NULL, T_STR } },
 	    .row = row_dates },
 	[C_RANGES] = { "ranges", K_MAX, &maxrange, "--max-range",
 	    "values out of range", S_RANGES,
-	    .cols = { { "column", T_STR }, { "id", T_STR },
-	    { "value", T_QUOTED }, { "allowed", T_STR } } },
+	    .cols = { { "column", NULL, T_STR }, { "id", NULL, T_STR },
+	    { "value", NULL, T_QUOTED }, { "allowed", NULL, T_STR } } },
 	[C_ORPHANS] = { "orphans", K_MAX, &maxorphans, "--max-orphans",
 	    "references to missing rows", S_ORPHANS,
-	    .cols = { { "table", T_STR }, { "id", T_STR },
-	    { "missing", T_STR }, { "ref", T_QUOTED } } },
+	    .cols = { { "table", NULL, T_STR }, { "id", NULL, T_STR },
+	    { "missing", NULL, T_STR }, { "ref", NULL, T_QUOTED } } },
 	[C_BEFORE] = { "before-release", K_NOTE, NULL, NULL,
 	    "tracks played before release", S_BEFORE,
-	    .cols = { { "track", T_STR }, { "first_played", T_STR },
-	    { "release_date", T_STR }, { "album", T_STR } } },
+	    .cols = { { "track", NULL, T_STR }, { "first_played", NULL, T_STR },
+	    { "release_date", NULL, T_STR }, { "album", NULL, T_STR } } },
 	[C_NAMES] = { "names", K_MAX_PCT, &maxmismatch, "--max-mismatch",
 	    "export names unlike Spotify's", S_NAMES,
-	    .cols = { { "track", T_STR }, { "field", T_STR },
-	    { "export", T_QUOTED }, { "spotify", T_QUOTED } },
+	    .cols = { { "track", NULL, T_STR }, { "field", NULL, T_STR },
+	    { "export", NULL, T_QUOTED }, { "spotify", NULL, T_QUOTED } },
 	    .row = row_names, .section = "Correctness" },
 	[C_REFETCH] = { "refetch", K_MAX, &maxchanged, "--max-changed",
 	    "stored values the API now differs on", -1,
-	    .cols = { { "type", T_STR }, { "id", T_STR },
-	    { "field", T_STR }, { "stored", T_QUOTED },
-	    { "api", T_QUOTED } }, .section = "Refetch" },
+	    .cols = { { "type", NULL, T_STR }, { "id", NULL, T_STR },
+	    { "field", NULL, T_STR }, { "stored", NULL, T_QUOTED },
+	    { "api", NULL, T_QUOTED } }, .section = "Refetch" },
 };
 
 /* The columns of the nulls table: enriched rows that lack a value. */
@@ -531,13 +530,6 @@ struct totals {
 					/* genres not said */
 };
 
-/* A value of a finding: null, a string or an integer. */
-struct cell {
-	char		*s;
-	long long	 i;
-	int		 type;		/* 0 null, 1 string, 2 integer */
-};
-
 /* A row of the nulls table. */
 struct nullcol {
 	char		 col[40];
@@ -567,9 +559,9 @@ struct audit {
 	int			 cur;
 	unsigned long long	 count;		/* findings */
 	long long		 num, den;	/* a share */
-	struct cell		*cells;		/* examples x MAXCOLS */
+	struct sp_table		*ex[NCHECK];	/* the examples kept */
 	size_t			 nex;		/* examples kept */
-	size_t			 ncell;		/* cells of the last one */
+	int			 ncell;		/* cells of the last one */
 	int			 keep;		/* the last finding is kept */
 	int			 nomem;		/* an example was lost */
 	struct nullcol		 nulls[NNULLCOL];
@@ -722,18 +714,6 @@ join_named(struct sbuf *b, const char *name, const char *paren)
 	}
 }
 
-/* Columns s takes on a terminal: its UTF-8 characters. */
-static size_t
-width(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 /* s with control characters shown as '?'. */
 static void
 putsafe(const char *s)
@@ -842,27 +822,30 @@ jcol(struct sp_jsonw *w, const char *key, sqlite3_stmt *st, int i)
  * examples, with their cells), then is finished: judged and shown.
  */
 
-static struct cell *
-cellat(struct audit *a, size_t ex, size_t col)
+static int
+ncols(const struct check *c)
 {
-	return &a->cells[ex * MAXCOLS + col];
+	int n;
+
+	for (n = 0; n < MAXCOLS && c->cols[n].key != NULL; n++)
+		;
+	return n;
 }
 
 static void
 begin(struct audit *a, int c)
 {
-	size_t i;
-
-	for (i = 0; i < a->nex * MAXCOLS; i++) {
-		free(a->cells[i].s);
-		a->cells[i].s = NULL;
-		a->cells[i].type = 0;
-	}
 	a->cur = c;
 	a->count = 0;
 	a->num = a->den = 0;
 	a->nex = 0;
 	a->keep = 0;
+	if (a->ex[c] == NULL &&
+	    (a->ex[c] = sp_table_new(checks[c].cols, ncols(&checks[c]))) ==
+	    NULL)
+		a->nomem = 1;
+	else
+		sp_table_clear(a->ex[c]);
 }
 
 /* One more finding; its cells follow, kept for the first few. */
@@ -870,43 +853,40 @@ static void
 finding(struct audit *a)
 {
 	a->count++;
-	a->keep = a->nex < (size_t)examples;
+	a->keep = a->ex[a->cur] != NULL && a->nex < (size_t)examples;
 	if (a->keep) {
+		if (sp_table_row(a->ex[a->cur]) != 0)
+			a->nomem = 1;
 		a->nex++;
 		a->ncell = 0;
 	}
 }
 
-static struct cell *
+/* The column of the next cell of the finding kept; -1: not kept. */
+static int
 nextcell(struct audit *a)
 {
 	if (!a->keep || a->ncell == MAXCOLS)
-		return NULL;
-	return cellat(a, a->nex - 1, a->ncell++);
+		return -1;
+	return a->ncell++;
 }
 
 static void
 cell_str(struct audit *a, const char *s)
 {
-	struct cell *c;
+	int k;
 
-	if ((c = nextcell(a)) == NULL || s == NULL)
-		return;
-	if ((c->s = strdup(s)) != NULL)
-		c->type = 1;
-	else
-		a->nomem = 1;
+	if ((k = nextcell(a)) >= 0)
+		sp_table_str(a->ex[a->cur], k, s);
 }
 
 static void
 cell_int(struct audit *a, long long i)
 {
-	struct cell *c;
+	int k;
 
-	if ((c = nextcell(a)) == NULL)
-		return;
-	c->i = i;
-	c->type = 2;
+	if ((k = nextcell(a)) >= 0)
+		sp_table_int(a->ex[a->cur], k, i);
 }
 
 /* Column i of a row, as its type says. */
@@ -925,60 +905,16 @@ cell_col(struct audit *a, sqlite3_stmt *st, int i)
 	}
 }
 
-/* A cell as the report shows it. */
-static const char *
-render(const struct cell *c, enum ctype t, char buf[SP_QUOTE_SIZE])
-{
-	if (c->type == 0)
-		return "-";
-	if (c->type == 2) {
-		if (t == T_MS)
-			return sp_fmt_secs(c->i / 1000, buf);
-		snprintf(buf, SP_QUOTE_SIZE, "%lld", c->i);
-		return buf;
-	}
-	if (t == T_QUOTED)
-		return sp_quote(c->s, strlen(c->s), buf);
-	snprintf(buf, SP_QUOTE_SIZE, "%s", c->s);
-	return buf;
-}
-
-static int
-ncols(const struct check *c)
-{
-	int n;
-
-	for (n = 0; n < MAXCOLS && c->cols[n].key != NULL; n++)
-		;
-	return n;
-}
-
 static void
 print_examples(struct audit *a)
 {
-	const struct check *c = &checks[a->cur];
-	char buf[SP_QUOTE_SIZE], num[32];
-	const char *s;
-	size_t w[MAXCOLS] = { 0 }, i, n;
-	int k, nc = ncols(c);
+	static const struct sp_table_style style = { .indent = INDENT,
+	    .bar = -1, .left = 1 };
+	char num[32];
 
-	for (i = 0; i < a->nex; i++)
-		for (k = 0; k < nc; k++) {
-			n = width(render(cellat(a, i, k), c->cols[k].type,
-			    buf));
-			if (n > w[k])
-				w[k] = n;
-		}
-	for (i = 0; i < a->nex; i++) {
-		fputs(INDENT, stdout);
-		for (k = 0; k < nc; k++) {
-			s = render(cellat(a, i, k), c->cols[k].type, buf);
-			putsafe(s);
-			if (k + 1 < nc)
-				printf("%*s", (int)(w[k] - width(s) + 2), "");
-		}
-		putchar('\n');
-	}
+	if (a->ex[a->cur] != NULL && sp_table_text(a->ex[a->cur], stdout,
+	    &style) != 0)
+		a->nomem = 1;
 	if (a->count > a->nex)
 		printf(INDENT "... and %s more\n",
 		    sp_fmt_count(a->count - a->nex, num));
@@ -996,8 +932,7 @@ json_check(struct audit *a, int pass)
 {
 	const struct check *c = &checks[a->cur];
 	struct sp_jsonw *w = a->w;
-	const struct cell *cl;
-	int count = c->kind == K_MAX || c->kind == K_NOTE, k;
+	int count = c->kind == K_MAX || c->kind == K_NOTE;
 	size_t i;
 
 	sp_jsonw_obj(w);
@@ -1046,22 +981,10 @@ json_check(struct audit *a, int pass)
 		sp_jsonw_end(w);
 	}
 	sp_jsonw_key(w, "examples");
-	sp_jsonw_arr(w);
-	for (i = 0; i < a->nex; i++) {
-		sp_jsonw_obj(w);
-		for (k = 0; k < ncols(c); k++) {
-			cl = cellat(a, i, (size_t)k);
-			sp_jsonw_key(w, c->cols[k].key);
-			if (cl->type == 1)
-				sp_jsonw_strz(w, cl->s);
-			else if (cl->type == 2)
-				sp_jsonw_int(w, cl->i);
-			else
-				sp_jsonw_null(w);
-		}
-		sp_jsonw_end(w);
-	}
-	sp_jsonw_end(w);
+	if (a->ex[a->cur] != NULL)
+		sp_table_jsonw(a->ex[a->cur], w);
+	else
+		sp_jsonw_null(w);
 	jint(w, "more", (long long)(a->count - a->nex));
 	sp_jsonw_end(w);
 }
@@ -2066,7 +1989,7 @@ main(int argc, char *argv[])
 	struct tm tm;
 	time_t now;
 	char *path, *msg, err[SP_API_ERRSIZE];
-	int c, status;
+	int c, k, status;
 
 	memset(&a, 0, sizeof(a));
 	while ((c = getopt_long(argc, argv, "d:hqV", longopts, NULL)) != -1)
@@ -2112,9 +2035,7 @@ main(int argc, char *argv[])
 		status = SP_FATAL_DB;
 		goto out;
 	}
-	if ((a.cells = calloc((size_t)examples + 1, MAXCOLS *
-	    sizeof(struct cell))) == NULL || (json &&
-	    (a.w = sp_jsonw_new()) == NULL)) {
+	if (json && (a.w = sp_jsonw_new()) == NULL) {
 		sp_warnx_at(NULL, "out of memory");
 		status = SP_FATAL_IO;
 		goto out;
@@ -2126,9 +2047,8 @@ main(int argc, char *argv[])
 	}
 	status = audit(&a);
 out:
-	if (a.cells != NULL)
-		begin(&a, 0);	/* frees the cells' strings */
-	free(a.cells);
+	for (k = 0; k < NCHECK; k++)
+		sp_table_free(a.ex[k]);
 	free(a.sa.s);
 	free(a.sb.s);
 	free(a.sc.s);

@@ -1,0 +1,541 @@
+/* sp_table.c: a report's rows, as text, CSV and NDJSON. */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sp.h"
+#include "sp_err.h"
+#include "sp_json.h"
+#include "sp_jsonw.h"
+#include "sp_table.h"
+
+enum { C_NULL, C_STR, C_INT, C_REAL };
+
+struct cell {
+	int		 type;
+	long long	 i;
+	double		 d;
+	char		*s;
+};
+
+struct sp_table {
+	const struct sp_table_col *cols;
+	int		 ncol;
+	struct cell	*cells;		/* nrow x ncol */
+	size_t		 nrow, cap;	/* rows kept, and room */
+	size_t		 streamed;	/* rows written when streaming */
+	enum sp_table_fmt fmt;		/* SP_TABLE_TEXT: rows are kept */
+	FILE		*out;
+	struct sp_jsonw	*w;
+	int		 failed;
+};
+
+struct sp_table *
+sp_table_new(const struct sp_table_col *cols, int ncol)
+{
+	struct sp_table *t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->cols = cols;
+	t->ncol = ncol;
+	return t;
+}
+
+static void
+clear_row(struct cell *c, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(c[i].s);
+		memset(&c[i], 0, sizeof(c[i]));
+	}
+}
+
+void
+sp_table_clear(struct sp_table *t)
+{
+	size_t r;
+
+	for (r = 0; r < t->nrow; r++)
+		clear_row(&t->cells[r * t->ncol], t->ncol);
+	t->nrow = 0;
+}
+
+void
+sp_table_free(struct sp_table *t)
+{
+	if (t == NULL)
+		return;
+	sp_table_clear(t);
+	free(t->cells);
+	sp_jsonw_free(t->w);
+	free(t);
+}
+
+static struct cell *
+at(const struct sp_table *t, size_t row, int col)
+{
+	return &t->cells[row * t->ncol + col];
+}
+
+/*
+ * Values as CSV and NDJSON give them.
+ */
+
+/* The cell as plain text, as CSV writes it; NULL for a null. */
+const char *
+sp_table_cell(const struct sp_table *t, size_t row, int col, char buf[64])
+{
+	const struct cell *c = at(t, row, col);
+
+	switch (c->type) {
+	case C_STR:
+		return c->s;
+	case C_INT:
+		snprintf(buf, 64, "%lld", c->i);
+		return buf;
+	case C_REAL:
+		if (t->cols[col].kind == SP_COL_MS || t->cols[col].kind ==
+		    SP_COL_INT || t->cols[col].kind == SP_COL_COUNT)
+			snprintf(buf, 64, "%.0f", c->d);
+		else
+			snprintf(buf, 64, "%.*f", t->cols[col].kind ==
+			    SP_COL_SHARE ? 4 : 2, c->d);
+		return buf;
+	default:
+		return NULL;
+	}
+}
+
+int
+sp_table_ncols(const struct sp_table *t)
+{
+	return t->ncol;
+}
+
+int
+sp_table_isnull(const struct sp_table *t, size_t row, int col)
+{
+	return at(t, row, col)->type == C_NULL;
+}
+
+double
+sp_table_num(const struct sp_table *t, size_t row, int col)
+{
+	const struct cell *c = at(t, row, col);
+
+	return c->type == C_INT ? (double)c->i : c->type == C_REAL ? c->d :
+	    0.0;
+}
+
+/* RFC 4180: quoted when it holds a comma, a quote or a line break. */
+static void
+csv_field(FILE *f, const char *s)
+{
+	if (s == NULL)
+		return;
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, f);
+		return;
+	}
+	putc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			putc('"', f);
+		putc(*s, f);
+	}
+	putc('"', f);
+}
+
+static void
+csv_row(struct sp_table *t, size_t row)
+{
+	char buf[64];
+	int k;
+
+	for (k = 0; k < t->ncol; k++) {
+		if (k > 0)
+			putc(',', t->out);
+		csv_field(t->out, sp_table_cell(t, row, k, buf));
+	}
+	fputs("\r\n", t->out);
+}
+
+/* One row as a JSON object into w. */
+static void
+json_row(const struct sp_table *t, size_t row, struct sp_jsonw *w)
+{
+	const struct cell *c;
+	double v;
+	int k;
+
+	sp_jsonw_obj(w);
+	for (k = 0; k < t->ncol; k++) {
+		c = at(t, row, k);
+		sp_jsonw_key(w, t->cols[k].key);
+		switch (c->type) {
+		case C_STR:
+			sp_jsonw_strz(w, c->s);
+			break;
+		case C_INT:
+			sp_jsonw_int(w, c->i);
+			break;
+		case C_REAL:
+			v = c->d;
+			if (t->cols[k].kind == SP_COL_MS || t->cols[k].kind ==
+			    SP_COL_INT || t->cols[k].kind == SP_COL_COUNT)
+				sp_jsonw_int(w, llround(v));
+			else
+				sp_jsonw_real(w, v, t->cols[k].kind ==
+				    SP_COL_SHARE ? 4 : 2);
+			break;
+		default:
+			sp_jsonw_null(w);
+		}
+	}
+	sp_jsonw_end(w);
+}
+
+void
+sp_table_jsonw(const struct sp_table *t, struct sp_jsonw *w)
+{
+	size_t r;
+
+	sp_jsonw_arr(w);
+	for (r = 0; r < t->nrow; r++)
+		json_row(t, r, w);
+	sp_jsonw_end(w);
+}
+
+/* Write the one row kept when streaming, and drop it. */
+static void
+flush_row(struct sp_table *t)
+{
+	if (t->nrow == 0)
+		return;
+	if (t->fmt == SP_TABLE_CSV)
+		csv_row(t, 0);
+	else {
+		sp_jsonw_reset(t->w);
+		json_row(t, 0, t->w);
+		if (sp_jsonw_write(t->w, t->out) != 0)
+			t->failed = 1;
+	}
+	if (ferror(t->out))
+		t->failed = 1;
+	t->streamed++;
+	sp_table_clear(t);
+}
+
+void
+sp_table_stream(struct sp_table *t, enum sp_table_fmt fmt, FILE *f)
+{
+	int k;
+
+	t->fmt = fmt;
+	t->out = f;
+	if (fmt == SP_TABLE_JSON && t->w == NULL &&
+	    (t->w = sp_jsonw_new()) == NULL)
+		t->failed = 1;
+	if (fmt != SP_TABLE_CSV)
+		return;
+	for (k = 0; k < t->ncol; k++) {
+		if (k > 0)
+			putc(',', f);
+		csv_field(f, t->cols[k].key);
+	}
+	fputs("\r\n", f);
+}
+
+int
+sp_table_row(struct sp_table *t)
+{
+	struct cell *p;
+	size_t cap;
+
+	if (t->fmt != SP_TABLE_TEXT)
+		flush_row(t);
+	if (t->nrow == t->cap) {
+		cap = t->cap ? t->cap * 2 : 16;
+		if ((p = reallocarray(t->cells, cap * t->ncol,
+		    sizeof(*p))) == NULL) {
+			t->failed = 1;
+			return -1;
+		}
+		t->cells = p;
+		t->cap = cap;
+	}
+	memset(at(t, t->nrow, 0), 0, t->ncol * sizeof(*p));
+	t->nrow++;
+	return t->failed ? -1 : 0;
+}
+
+/* The cell col of the row begun; NULL when none is. */
+static struct cell *
+cur(struct sp_table *t, int col)
+{
+	if (t->nrow == 0 || col < 0 || col >= t->ncol)
+		return NULL;
+	return at(t, t->nrow - 1, col);
+}
+
+void
+sp_table_str(struct sp_table *t, int col, const char *s)
+{
+	struct cell *c;
+
+	if ((c = cur(t, col)) == NULL || s == NULL)
+		return;
+	free(c->s);
+	if ((c->s = strdup(s)) == NULL) {
+		t->failed = 1;
+		c->type = C_NULL;
+		return;
+	}
+	c->type = C_STR;
+}
+
+void
+sp_table_int(struct sp_table *t, int col, long long v)
+{
+	struct cell *c;
+
+	if ((c = cur(t, col)) == NULL)
+		return;
+	c->type = C_INT;
+	c->i = v;
+}
+
+void
+sp_table_real(struct sp_table *t, int col, double v)
+{
+	struct cell *c;
+
+	if ((c = cur(t, col)) == NULL)
+		return;
+	c->type = isfinite(v) ? C_REAL : C_NULL;
+	c->d = v;
+}
+
+size_t
+sp_table_nrows(const struct sp_table *t)
+{
+	return t->fmt == SP_TABLE_TEXT ? t->nrow : t->streamed + t->nrow;
+}
+
+int
+sp_table_end(struct sp_table *t)
+{
+	if (t->fmt != SP_TABLE_TEXT) {
+		flush_row(t);
+		if (fflush(t->out) != 0)
+			t->failed = 1;
+	}
+	return t->failed ? -1 : 0;
+}
+
+/*
+ * Text.
+ */
+
+/* Wide (two-column) and zero-width code points, as terminals draw them. */
+static int
+cpwidth(uint32_t c)
+{
+	if (c == 0x200B || c == 0x200C || c == 0x200D || c == 0xFEFF ||
+	    (c >= 0x0300 && c <= 0x036F) || (c >= 0xFE00 && c <= 0xFE0F) ||
+	    (c >= 0x20D0 && c <= 0x20FF))
+		return 0;
+	if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
+	    (c >= 0x3041 && c <= 0x33FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+	    (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
+	    (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+	    (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+	    (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
+	    (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD))
+		return 2;
+	return 1;
+}
+
+size_t
+sp_table_width(const char *s)
+{
+	size_t n = 0, len = strlen(s), k;
+	uint32_t cp;
+
+	while (len > 0) {
+		if ((k = sp_utf8_decode(s, len, &cp)) == 0) {
+			k = 1;		/* a stray byte: one column */
+			cp = '?';
+		}
+		n += cpwidth(cp);
+		s += k;
+		len -= k;
+	}
+	return n;
+}
+
+/* The cell as text shows it. */
+const char *
+sp_table_shown(const struct sp_table *t, size_t row, int col, char buf[64])
+{
+	const struct cell *c = at(t, row, col);
+	enum sp_col_kind kind = t->cols[col].kind;
+	double v;
+
+	if (c->type == C_NULL)
+		return "-";
+	if (c->type == C_STR)
+		return c->s;
+	v = c->type == C_INT ? (double)c->i : c->d;
+	switch (kind) {
+	case SP_COL_MS:
+		return sp_fmt_secs(llround(v) / 1000, buf);
+	case SP_COL_COUNT:
+	case SP_COL_REAL2:
+		return sp_fmt_count(v < 0 ? 0 : (unsigned long long)llround(v),
+		    buf);
+	case SP_COL_SHARE:
+		snprintf(buf, 64, "%.1f%%", v * 100);
+		return buf;
+	default:
+		if (c->type == C_INT)
+			snprintf(buf, 64, "%lld", c->i);
+		else
+			snprintf(buf, 64, "%.2f", v);
+		return buf;
+	}
+}
+
+/* The cell as text writes it: controls as '?', quoted where asked. */
+static const char *
+text_cell(const struct sp_table *t, size_t row, int col,
+    char buf[SP_QUOTE_SIZE])
+{
+	const struct cell *c = at(t, row, col);
+	char num[64], *p;
+
+	if (c->type == C_STR && t->cols[col].kind == SP_COL_QUOTED)
+		return sp_quote(c->s, strlen(c->s), buf);
+	snprintf(buf, SP_QUOTE_SIZE, "%s", sp_table_shown(t, row, col, num));
+	for (p = buf; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return buf;
+}
+
+/* Whether column k is aligned right: numbers, unless st says. */
+static int
+right(const struct sp_table *t, const struct sp_table_style *st, int k)
+{
+	return !st->left && t->cols[k].kind != SP_COL_STR &&
+	    t->cols[k].kind != SP_COL_QUOTED;
+}
+
+static void
+pad(FILE *f, size_t n)
+{
+	while (n-- > 0)
+		putc(' ', f);
+}
+
+/* A bar of v / max of w columns, in eighths when utf8. */
+static void
+bar(FILE *f, double v, double max, int w, const struct sp_table_style *st)
+{
+	static const char *const eighth[] = { "", "\u258F", "\u258E",
+	    "\u258D", "\u258C", "\u258B", "\u258A", "\u2589" };
+	long long n, i;
+
+	if (max <= 0 || v <= 0 || w <= 0)
+		return;
+	if (st->color)
+		fputs("\033[36m", f);
+	if (st->utf8) {
+		n = llround(v / max * w * 8);
+		for (i = 0; i < n / 8; i++)
+			fputs("\u2588", f);
+		fputs(eighth[n % 8], f);
+	} else {
+		n = llround(v / max * w);
+		for (i = 0; i < n; i++)
+			putc('#', f);
+	}
+	if (st->color)
+		fputs("\033[0m", f);
+}
+
+int
+sp_table_text(const struct sp_table *t, FILE *f,
+    const struct sp_table_style *st)
+{
+	char buf[SP_QUOTE_SIZE];
+	const char *s, *ind = st->indent != NULL ? st->indent : "";
+	size_t *w, r, n, used;
+	double max = 0;
+	int k, last, bw;
+
+	if ((w = calloc(t->ncol, sizeof(*w))) == NULL)
+		return -1;
+	for (k = 0; k < t->ncol; k++)
+		if (st->header) {
+			s = t->cols[k].head ? t->cols[k].head : t->cols[k].key;
+			w[k] = sp_table_width(s);
+		}
+	for (r = 0; r < t->nrow; r++)
+		for (k = 0; k < t->ncol; k++) {
+			if ((n = sp_table_width(text_cell(t, r, k, buf))) > w[k])
+				w[k] = n;
+			if (k == st->bar && sp_table_num(t, r, k) > max)
+				max = sp_table_num(t, r, k);
+		}
+	for (last = t->ncol - 1; last > 0 && w[last] == 0; last--)
+		;
+	used = strlen(ind);
+	for (k = 0; k < t->ncol; k++)
+		used += w[k] + 2;
+	bw = st->bar >= 0 ? st->width - (int)used : 0;
+	if (bw < 10 && st->bar >= 0)
+		bw = 10;
+	if (st->header) {
+		fputs(ind, f);
+		if (st->color)
+			fputs("\033[1m", f);
+		for (k = 0; k < t->ncol; k++) {
+			s = t->cols[k].head ? t->cols[k].head : t->cols[k].key;
+			n = sp_table_width(s);
+			if (right(t, st, k))
+				pad(f, w[k] - n);
+			fputs(s, f);
+			if (k < last)
+				pad(f, (right(t, st, k) ? 0 :
+				    w[k] - n) + 2);
+		}
+		if (st->color)
+			fputs("\033[0m", f);
+		putc('\n', f);
+	}
+	for (r = 0; r < t->nrow; r++) {
+		fputs(ind, f);
+		for (k = 0; k < t->ncol; k++) {
+			s = text_cell(t, r, k, buf);
+			n = sp_table_width(s);
+			if (right(t, st, k))
+				pad(f, w[k] - n);
+			fputs(s, f);
+			if (k < last || st->bar >= 0)
+				pad(f, (right(t, st, k) ? 0 :
+				    w[k] - n) + 2);
+		}
+		if (st->bar >= 0)
+			bar(f, sp_table_num(t, r, st->bar), max, bw, st);
+		putc('\n', f);
+	}
+	free(w);
+	return ferror(f) ? -1 : 0;
+}
