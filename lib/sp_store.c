@@ -104,6 +104,20 @@ static const char *const migration[] = {
 	"CREATE TABLE genres ("
 	" genre TEXT PRIMARY KEY,"
 	" family TEXT);",
+	/*
+	 * 1 -> 2: sp-report's indexes.  Listens per track and listens per
+	 * time, and what a report needs of a track, its first artist and
+	 * its album, each read from an index alone, without the table;
+	 * plays(track_id) is the first column of plays_listen, so its own
+	 * index goes.
+	 */
+	"CREATE INDEX plays_listen ON plays(track_id, ms_played, ts);"
+	"CREATE INDEX plays_time ON plays(ts, ms_played, track_id);"
+	"DROP INDEX plays_track;"
+	"CREATE INDEX tracks_report ON tracks(id, status, album_id);"
+	"CREATE INDEX track_artists_first ON track_artists(track_id,"
+	" position, artist_id);"
+	"CREATE INDEX albums_year ON albums(id, release_year);",
 };
 #define NMIGRATION	(sizeof(migration) / sizeof(migration[0]))
 
@@ -291,7 +305,9 @@ sp_store_open(const char *path, int flags, struct sp_store **out,
 	    ((flags & SP_STORE_SCAN) &&
 	    exec(s, "PRAGMA cache_size = -512") != 0) ||
 	    ((flags & SP_STORE_LOAD) &&
-	    exec(s, "PRAGMA cache_size = -4000") != 0)) {
+	    exec(s, "PRAGMA cache_size = -4000") != 0) ||
+	    ((flags & SP_STORE_REPORT) &&
+	    exec(s, "PRAGMA cache_size = -32000") != 0)) {
 		seterr(s, "%s: not an sp database or not writable: %s", path,
 		    sqlite3_errmsg(s->db));
 		goto fail;

@@ -13,7 +13,7 @@
 #include <sqlite3.h>
 
 /* Schema version this build writes (PRAGMA user_version). */
-#define SP_STORE_VERSION	1
+#define SP_STORE_VERSION	2
 
 /* Open only an existing database (readers: sp-ids, sp-audit). */
 #define SP_STORE_EXISTING	0x1
@@ -24,6 +24,12 @@
  * default, so fewer index pages are spilled and read back.
  */
 #define SP_STORE_LOAD		0x4
+
+/*
+ * A reader of most of the store at once (sp-report): a 32 MB cache, so
+ * that the pages of its joins are read from the file once.
+ */
+#define SP_STORE_REPORT		0x8
 
 struct sp_store;
 

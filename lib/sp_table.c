@@ -102,7 +102,7 @@ sp_table_cell(const struct sp_table *t, size_t row, int col, char buf[64])
 	case C_REAL:
 		if (t->cols[col].kind == SP_COL_MS || t->cols[col].kind ==
 		    SP_COL_INT || t->cols[col].kind == SP_COL_COUNT)
-			snprintf(buf, 64, "%.0f", c->d);
+			snprintf(buf, 64, "%lld", llround(c->d));
 		else
 			snprintf(buf, 64, "%.*f", t->cols[col].kind ==
 			    SP_COL_SHARE ? 4 : 2, c->d);
@@ -429,12 +429,30 @@ text_cell(const struct sp_table *t, size_t row, int col,
 	return buf;
 }
 
+const char *
+sp_table_head(const struct sp_table *t, int k)
+{
+	return t->cols[k].head != NULL ? t->cols[k].head : t->cols[k].key;
+}
+
+int
+sp_table_is_number(const struct sp_table *t, int k)
+{
+	return t->cols[k].kind != SP_COL_STR &&
+	    t->cols[k].kind != SP_COL_QUOTED;
+}
+
 /* Whether column k is aligned right: numbers, unless st says. */
 static int
 right(const struct sp_table *t, const struct sp_table_style *st, int k)
 {
-	return !st->left && t->cols[k].kind != SP_COL_STR &&
-	    t->cols[k].kind != SP_COL_QUOTED;
+	return !st->left && sp_table_is_number(t, k);
+}
+
+static int
+hidden(const struct sp_table_style *st, int k)
+{
+	return k < 32 && (st->hide & (1u << k));
 }
 
 static void
@@ -483,10 +501,8 @@ sp_table_text(const struct sp_table *t, FILE *f,
 	if ((w = calloc(t->ncol, sizeof(*w))) == NULL)
 		return -1;
 	for (k = 0; k < t->ncol; k++)
-		if (st->header) {
-			s = t->cols[k].head ? t->cols[k].head : t->cols[k].key;
-			w[k] = sp_table_width(s);
-		}
+		if (st->header)
+			w[k] = sp_table_width(sp_table_head(t, k));
 	for (r = 0; r < t->nrow; r++)
 		for (k = 0; k < t->ncol; k++) {
 			if ((n = sp_table_width(text_cell(t, r, k, buf))) > w[k])
@@ -494,46 +510,39 @@ sp_table_text(const struct sp_table *t, FILE *f,
 			if (k == st->bar && sp_table_num(t, r, k) > max)
 				max = sp_table_num(t, r, k);
 		}
-	for (last = t->ncol - 1; last > 0 && w[last] == 0; last--)
+	for (last = t->ncol - 1; last > 0 && hidden(st, last); last--)
 		;
 	used = strlen(ind);
 	for (k = 0; k < t->ncol; k++)
-		used += w[k] + 2;
+		if (!hidden(st, k))
+			used += w[k] + 2;
 	bw = st->bar >= 0 ? st->width - (int)used : 0;
 	if (bw < 10 && st->bar >= 0)
 		bw = 10;
-	if (st->header) {
+	for (r = 0; r < t->nrow + (st->header != 0); r++) {
+		int head = st->header && r == 0;
+		size_t row = r - (st->header != 0);
+
 		fputs(ind, f);
-		if (st->color)
+		if (head && st->color)
 			fputs("\033[1m", f);
 		for (k = 0; k < t->ncol; k++) {
-			s = t->cols[k].head ? t->cols[k].head : t->cols[k].key;
+			if (hidden(st, k))
+				continue;
+			s = head ? sp_table_head(t, k) :
+			    text_cell(t, row, k, buf);
 			n = sp_table_width(s);
 			if (right(t, st, k))
 				pad(f, w[k] - n);
 			fputs(s, f);
-			if (k < last)
-				pad(f, (right(t, st, k) ? 0 :
-				    w[k] - n) + 2);
+			/* No blanks at the end of a line. */
+			if (k < last || (st->bar >= 0 && !head))
+				pad(f, (right(t, st, k) ? 0 : w[k] - n) + 2);
 		}
-		if (st->color)
+		if (head && st->color)
 			fputs("\033[0m", f);
-		putc('\n', f);
-	}
-	for (r = 0; r < t->nrow; r++) {
-		fputs(ind, f);
-		for (k = 0; k < t->ncol; k++) {
-			s = text_cell(t, r, k, buf);
-			n = sp_table_width(s);
-			if (right(t, st, k))
-				pad(f, w[k] - n);
-			fputs(s, f);
-			if (k < last || st->bar >= 0)
-				pad(f, (right(t, st, k) ? 0 :
-				    w[k] - n) + 2);
-		}
-		if (st->bar >= 0)
-			bar(f, sp_table_num(t, r, st->bar), max, bw, st);
+		if (!head && st->bar >= 0)
+			bar(f, sp_table_num(t, row, st->bar), max, bw, st);
 		putc('\n', f);
 	}
 	free(w);

@@ -44,6 +44,7 @@ struct sp_table_style {
 	int		 width;		/* columns the lines may take */
 	int		 utf8;		/* eighth blocks, else '#' */
 	int		 color;		/* ANSI colour */
+	unsigned	 hide;		/* columns (bits) not shown */
 };
 
 struct sp_table;
@@ -95,6 +96,10 @@ const char	*sp_table_cell(const struct sp_table *, size_t row, int col,
 /* The same as text shows it, without quoting or '?' for controls. */
 const char	*sp_table_shown(const struct sp_table *, size_t row, int col,
 		    char buf[64]);
+
+/* Column k's text heading, and whether its values are numbers. */
+const char	*sp_table_head(const struct sp_table *, int k);
+int		 sp_table_is_number(const struct sp_table *, int k);
 
 /* Columns s takes on a terminal (wide characters count two). */
 size_t		 sp_table_width(const char *s);

@@ -285,7 +285,7 @@ sp-load: stdin:3: not a JSON object'
 	assert_equal "$stderr" 'sp-load: 0 records; 0 rejected'
 	run -0 sql 'SELECT count(*) FROM plays; PRAGMA user_version'
 	assert_output '0
-1'
+2'
 	run -0 --separate-stderr sp-load <<<$'\n  \n\t\n'
 	assert_equal "$stderr" 'sp-load: 0 records; 0 rejected'
 }

@@ -1,0 +1,1329 @@
+/*
+ * sp-report: what the enrichment is for: listening by genre, family,
+ * decade, year, age of the music, artist, track, album, month and hour,
+ * and how much of the listening the figures rest on; as aligned text with
+ * bars, CSV, NDJSON, or one self-contained HTML page.
+ */
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "sp.h"
+#include "sp_err.h"
+#include "sp_genre.h"
+#include "sp_html.h"
+#include "sp_id.h"
+#include "sp_store.h"
+#include "sp_table.h"
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+#define MAXFAM		64	/* families told apart in months */
+#define AGE_MIN		(-100)	/* ages kept: the rest is unknown */
+#define AGE_MAX		200
+
+enum {
+	O_CSV = 256, O_COLOR, O_FAMILY, O_FROM, O_GENRE, O_JSON, O_LIMIT,
+	O_MINMS, O_TO, O_TZ
+};
+
+static const struct option longopts[] = {
+	{ "color",	required_argument,	NULL,	O_COLOR },
+	{ "csv",	no_argument,		NULL,	O_CSV },
+	{ "db",		required_argument,	NULL,	'd' },
+	{ "family",	required_argument,	NULL,	O_FAMILY },
+	{ "from",	required_argument,	NULL,	O_FROM },
+	{ "genre",	required_argument,	NULL,	O_GENRE },
+	{ "help",	no_argument,		NULL,	'h' },
+	{ "json",	no_argument,		NULL,	O_JSON },
+	{ "limit",	required_argument,	NULL,	O_LIMIT },
+	{ "min-ms",	required_argument,	NULL,	O_MINMS },
+	{ "to",		required_argument,	NULL,	O_TO },
+	{ "tz",		required_argument,	NULL,	O_TZ },
+	{ "version",	no_argument,		NULL,	'V' },
+	{ NULL,		0,			NULL,	0 }
+};
+
+static const char *color = "auto";
+static const char *dbpath;
+static const char *family;
+static const char *from;
+static char genre[256];
+static long long limit = -1;		/* -1: 20 in text, else all */
+static long long minms = 30000;
+static const char *to;
+static const char *tz;
+static enum sp_table_fmt fmt = SP_TABLE_TEXT;
+
+enum report {
+	R_GENRES, R_FAMILIES, R_DECADES, R_YEARS, R_AGE, R_ARTISTS, R_TRACKS,
+	R_ALBUMS, R_MONTHS, R_CLOCK, R_COVERAGE, NREPORT, R_HTML = NREPORT
+};
+
+enum {
+	S_PLAYS, S_FILL_LT, S_FILL_AM, S_FILL_AG, S_TOTAL, S_COVERAGE,
+	S_GENRES, S_FAMILIES, S_DECADES, S_YEARS, S_ARTISTS, S_TRACKS,
+	S_ALBUMS, S_TRACKINFO, S_TIMELINE, NSTMT
+};
+
+/*
+ * Three temporary tables hold what every report starts from: lt, the
+ * listens per track (one row with a null track id for plays without
+ * one), with what is known of the track: its status, album, first
+ * artist and release year; am, the listens per first artist; ag, each
+ * artist's distinct genres, with how many there are.  ?1 --min-ms, ?2
+ * the first time, ?3 the time after the last.  The indexes named are
+ * the store's covering ones (schema version 2).
+ */
+static const char temp_tables[] =
+    "CREATE TEMP TABLE lt (track_id TEXT, n INTEGER, ms INTEGER,"
+    " status TEXT, album_id TEXT, artist_id TEXT, year INTEGER);"
+    "CREATE TEMP TABLE am (artist_id TEXT PRIMARY KEY, n INTEGER,"
+    " ms INTEGER);"
+    "CREATE TEMP TABLE ag (artist_id TEXT, genre TEXT, k INTEGER);"
+    "CREATE INDEX temp.ag_artist ON ag(artist_id, genre);";
+
+#define SPLIT_MS	"sum(am.ms * 1.0 / ag.k)"
+#define SPLIT_N		"sum(am.n * 1.0 / ag.k)"
+
+static const char *const sql[NSTMT] = {
+	[S_PLAYS] = "SELECT count(*) FROM plays",
+	[S_FILL_LT] =
+	    "INSERT INTO lt SELECT x.track_id, x.n, x.ms, t.status,"
+	    " t.album_id, ta.artist_id, al.release_year"
+	    " FROM (SELECT track_id, count(*) AS n, sum(ms_played) AS ms"
+	    " FROM plays INDEXED BY plays_listen"
+	    " WHERE ms_played >= ?1 AND ts >= ?2 AND ts < ?3"
+	    " GROUP BY track_id) x"
+	    " LEFT JOIN tracks t INDEXED BY tracks_report"
+	    " ON t.id = x.track_id"
+	    " LEFT JOIN track_artists ta INDEXED BY track_artists_first"
+	    " ON ta.track_id = x.track_id AND ta.position = 0"
+	    " LEFT JOIN albums al INDEXED BY albums_year"
+	    " ON al.id = t.album_id",
+	[S_FILL_AM] =
+	    "INSERT INTO am SELECT artist_id, sum(n), sum(ms) FROM lt"
+	    " WHERE artist_id IS NOT NULL GROUP BY artist_id",
+	[S_FILL_AG] =
+	    "INSERT INTO ag SELECT artist_id, genre,"
+	    " count(*) OVER (PARTITION BY artist_id)"
+	    " FROM (SELECT DISTINCT artist_id, genre FROM artist_genres)",
+	[S_TOTAL] = "SELECT coalesce(sum(n), 0), coalesce(sum(ms), 0),"
+	    " count(track_id) FROM lt",
+	/* The coverage: one pass over lt, every figure a column. */
+	[S_COVERAGE] =
+	    "SELECT"
+	    " coalesce(sum(CASE WHEN status = 'ok' THEN ms END), 0),"
+	    " coalesce(sum(CASE WHEN status = 'ok' THEN n END), 0),"
+	    " coalesce(sum(CASE WHEN status = 'not_found' THEN ms END), 0),"
+	    " coalesce(sum(CASE WHEN status = 'not_found' THEN n END), 0),"
+	    " coalesce(sum(CASE WHEN track_id IS NOT NULL AND status IS NULL"
+	    " THEN ms END), 0),"
+	    " coalesce(sum(CASE WHEN track_id IS NOT NULL AND status IS NULL"
+	    " THEN n END), 0),"
+	    " coalesce(sum(CASE WHEN track_id IS NULL THEN ms END), 0),"
+	    " coalesce(sum(CASE WHEN track_id IS NULL THEN n END), 0),"
+	    " coalesce(sum(CASE WHEN status = 'ok' AND NOT EXISTS (SELECT 1"
+	    " FROM ag WHERE ag.artist_id = lt.artist_id) THEN ms END), 0),"
+	    " coalesce(sum(CASE WHEN status = 'ok' AND NOT EXISTS (SELECT 1"
+	    " FROM ag WHERE ag.artist_id = lt.artist_id) THEN n END), 0),"
+	    " coalesce(sum(CASE WHEN status = 'ok' AND year IS NULL"
+	    " THEN ms END), 0),"
+	    " coalesce(sum(CASE WHEN status = 'ok' AND year IS NULL"
+	    " THEN n END), 0)"
+	    " FROM lt",
+	[S_GENRES] =
+	    "SELECT ag.genre, g.family, " SPLIT_MS ", " SPLIT_N ", "
+	    SPLIT_MS " / sum(" SPLIT_MS ") OVER ()"
+	    " FROM am JOIN ag ON ag.artist_id = am.artist_id"
+	    " LEFT JOIN genres g ON g.genre = ag.genre"
+	    " GROUP BY ag.genre ORDER BY 3 DESC, 1 LIMIT ?1",
+	[S_FAMILIES] =
+	    "SELECT g.family, " SPLIT_MS ", " SPLIT_N ", "
+	    SPLIT_MS " / sum(" SPLIT_MS ") OVER ()"
+	    " FROM am JOIN ag ON ag.artist_id = am.artist_id"
+	    " LEFT JOIN genres g ON g.genre = ag.genre"
+	    " GROUP BY g.family ORDER BY 2 DESC, g.family IS NULL, g.family"
+	    " LIMIT ?1",
+	/* ?1 the listening time of all listens. */
+	[S_DECADES] =
+	    "SELECT year / 10 * 10 AS decade, sum(ms), sum(n),"
+	    " sum(ms) * 1.0 / ?1 FROM lt"
+	    " GROUP BY decade ORDER BY decade IS NULL, decade",
+	[S_YEARS] =
+	    "SELECT year, sum(ms), sum(n), sum(ms) * 1.0 / ?1"
+	    " FROM lt GROUP BY year ORDER BY year IS NULL, year",
+	/* ?2 the limit, ?3 --genre, ?4 --family ("unmapped": none). */
+	[S_ARTISTS] =
+	    "SELECT am.artist_id, a.name, am.ms, am.n, am.ms * 1.0 / ?1"
+	    " FROM am LEFT JOIN artists a ON a.id = am.artist_id"
+	    " WHERE (?3 IS NULL OR EXISTS (SELECT 1 FROM ag"
+	    " WHERE ag.artist_id = am.artist_id AND ag.genre = ?3))"
+	    " AND (?4 IS NULL OR EXISTS (SELECT 1 FROM ag"
+	    " LEFT JOIN genres g ON g.genre = ag.genre"
+	    " WHERE ag.artist_id = am.artist_id"
+	    " AND coalesce(g.family, 'unmapped') = ?4))"
+	    " ORDER BY am.ms DESC, a.name, am.artist_id LIMIT ?2",
+	/* Tracks not enriched keep the names of the export. */
+	[S_TRACKS] =
+	    "SELECT x.track_id, coalesce(t.name, (SELECT p.track_name"
+	    " FROM plays p WHERE p.track_id = x.track_id"
+	    " AND p.track_name IS NOT NULL LIMIT 1)),"
+	    " coalesce(a.name, (SELECT p.artist_name FROM plays p"
+	    " WHERE p.track_id = x.track_id AND p.artist_name IS NOT NULL"
+	    " LIMIT 1)), x.ms, x.n, x.ms * 1.0 / ?1"
+	    " FROM (SELECT track_id, n, ms, artist_id FROM lt"
+	    " WHERE track_id IS NOT NULL"
+	    " ORDER BY ms DESC, track_id LIMIT ?2) x"
+	    " LEFT JOIN tracks t ON t.id = x.track_id"
+	    " LEFT JOIN artists a ON a.id = x.artist_id"
+	    " ORDER BY x.ms DESC, x.track_id",
+	[S_ALBUMS] =
+	    "SELECT x.album_id, al.name, al.release_year, x.ms, x.n,"
+	    " x.ms * 1.0 / ?1 FROM (SELECT album_id, sum(ms) AS ms,"
+	    " sum(n) AS n FROM lt WHERE album_id IS NOT NULL GROUP BY 1"
+	    " ORDER BY 2 DESC, 1 LIMIT ?2) x"
+	    " LEFT JOIN albums al ON al.id = x.album_id"
+	    " ORDER BY x.ms DESC, x.album_id",
+	/* Per track: its release year, and its weight in each family. */
+	[S_TRACKINFO] =
+	    "SELECT lt.track_id, lt.year, g.family, sum(1.0 / ag.k)"
+	    " FROM lt LEFT JOIN ag ON ag.artist_id = lt.artist_id"
+	    " LEFT JOIN genres g ON g.genre = ag.genre"
+	    " WHERE lt.track_id IS NOT NULL"
+	    " GROUP BY lt.track_id, g.family",
+	[S_TIMELINE] =
+	    "SELECT ts, ms_played, track_id FROM plays INDEXED BY plays_time"
+	    " WHERE ms_played >= ?1 AND ts >= ?2 AND ts < ?3 ORDER BY ts",
+};
+
+/* The coverage's parts, in the order of coverage_sql's columns. */
+enum { CV_ENRICHED, CV_NOT_FOUND, CV_PENDING, CV_NO_ID, CV_NO_GENRES,
+    CV_NO_YEAR, NCV };
+static const char *const cvparts[NCV] = { "enriched", "not_found",
+    "pending", "no_track_id", "no_genres", "no_year" };
+static const char *const cvshown[NCV] = { "enriched", "not found",
+    "pending", "no track id", "artist without genres",
+    "album without a year" };
+
+/* The columns of each report, as CSV and NDJSON name them. */
+#define C_MS	{ "ms_played", "time", SP_COL_MS }
+#define C_N	{ "listens", NULL, SP_COL_COUNT }
+#define C_NS	{ "listens", NULL, SP_COL_REAL2 }
+#define C_SHARE	{ "share", NULL, SP_COL_SHARE }
+
+static const struct sp_table_col cgenres[] = { { "genre", NULL, SP_COL_STR },
+    { "family", NULL, SP_COL_STR }, C_MS, C_NS, C_SHARE };
+static const struct sp_table_col cfamilies[] = {
+    { "family", NULL, SP_COL_STR }, C_MS, C_NS, C_SHARE };
+static const struct sp_table_col cdecades[] = {
+    { "decade", NULL, SP_COL_INT }, C_MS, C_N, C_SHARE };
+static const struct sp_table_col cyears[] = {
+    { "year", NULL, SP_COL_INT }, C_MS, C_N, C_SHARE };
+static const struct sp_table_col cage[] = {
+    { "age", NULL, SP_COL_INT }, C_MS, C_N, C_SHARE };
+static const struct sp_table_col cartists[] = {
+    { "artist_id", NULL, SP_COL_STR }, { "artist", NULL, SP_COL_STR },
+    C_MS, C_N, C_SHARE };
+static const struct sp_table_col ctracks[] = {
+    { "track_id", NULL, SP_COL_STR }, { "track", NULL, SP_COL_STR },
+    { "artist", NULL, SP_COL_STR }, C_MS, C_N, C_SHARE };
+static const struct sp_table_col calbums[] = {
+    { "album_id", NULL, SP_COL_STR }, { "album", NULL, SP_COL_STR },
+    { "year", NULL, SP_COL_INT }, C_MS, C_N, C_SHARE };
+static const struct sp_table_col cmonths[] = {
+    { "month", NULL, SP_COL_STR }, { "family", "top family", SP_COL_STR },
+    C_MS, C_N, C_SHARE };
+static const struct sp_table_col cclock[] = {
+    { "weekday", NULL, SP_COL_STR }, { "hour", NULL, SP_COL_INT },
+    C_MS, C_N, C_SHARE };
+static const struct sp_table_col ccoverage[] = {
+    { "part", NULL, SP_COL_STR }, C_MS, C_N, C_SHARE };
+
+struct report_def {
+	const char			*name;
+	const char			*title;
+	const struct sp_table_col	*cols;
+	int				 ncol;
+	int				 ranked;	/* --limit applies */
+	unsigned			 hide;		/* ids, in text */
+};
+
+#define COLS(c)	c, (int)NITEMS(c)
+static const struct report_def reports[NREPORT] = {
+	[R_GENRES] = { "genres", "Genres", COLS(cgenres), 1, 0 },
+	[R_FAMILIES] = { "families", "Genre families", COLS(cfamilies), 1, 0 },
+	[R_DECADES] = { "decades", "Release decades", COLS(cdecades), 0, 0 },
+	[R_YEARS] = { "years", "Release years", COLS(cyears), 0, 0 },
+	[R_AGE] = { "age", "Age of the music when played", COLS(cage), 0, 0 },
+	[R_ARTISTS] = { "artists", "Top artists", COLS(cartists), 1, 1 },
+	[R_TRACKS] = { "tracks", "Top tracks", COLS(ctracks), 1, 1 },
+	[R_ALBUMS] = { "albums", "Top albums", COLS(calbums), 1, 1 },
+	[R_MONTHS] = { "months", "Listening per month", COLS(cmonths), 0, 0 },
+	[R_CLOCK] = { "clock", "Listening by weekday and hour",
+	    COLS(cclock), 0, 0 },
+	[R_COVERAGE] = { "coverage", "Coverage", COLS(ccoverage), 0, 0 },
+};
+
+/* What a report's share is a share of, said under its title. */
+static const char *const shareof[NREPORT] = {
+	[R_GENRES] = "time split equally among the genres of each track's "
+	    "first artist; share of the classified time",
+	[R_FAMILIES] = "the time of each family's genres; share of the "
+	    "classified time",
+	[R_DECADES] = "by the album's release year; share of all listening",
+	[R_YEARS] = "by the album's release year; share of all listening",
+	[R_AGE] = "years between release and listening; share of all "
+	    "listening",
+	[R_ARTISTS] = "credited to each track's first artist; share of all "
+	    "listening",
+	[R_TRACKS] = "share of all listening",
+	[R_ALBUMS] = "share of all listening",
+	[R_MONTHS] = "with the family listened to most; share of all "
+	    "listening",
+	[R_CLOCK] = "local time; share of all listening",
+	[R_COVERAGE] = "what the figures rest on; share of all listening",
+};
+
+static const char *const weekdays[7] = { "Mon", "Tue", "Wed", "Thu", "Fri",
+    "Sat", "Sun" };
+
+/* A track's release year and its weight in each family. */
+struct tinfo {
+	char		 id[SP_ID_LEN + 1];
+	int		 year;		/* 0: unknown */
+	unsigned	 off;		/* into the weights */
+	unsigned	 nw;
+};
+
+struct fweight {
+	int		 fam;
+	double		 w;
+};
+
+/* A month of the timeline. */
+struct month {
+	int		 ym;		/* year * 12 + month - 1 */
+	long long	 n, ms;
+	double		 fam[MAXFAM];
+};
+
+/* What the timeline pass finds: months, clock, age. */
+struct timeline {
+	int		 done;
+	struct month	*m;
+	size_t		 nm, capm;
+	long long	 cn[7][24], cms[7][24];
+	long long	 an[AGE_MAX - AGE_MIN + 1], ams[AGE_MAX - AGE_MIN + 1];
+	long long	 unk_n, unk_ms;	/* age unknown */
+};
+
+struct rep {
+	struct sp_store		*store;
+	sqlite3			*db;
+	sqlite3_stmt		*st[NSTMT];
+	const char		*path;
+	char			 lo[SP_TS_LEN + 1], hi[SP_TS_LEN + 1];
+	long long		 n, ms;		/* all listens */
+	long long		 ntracks;	/* tracks listened to */
+	long long		 cv[NCV][2];	/* coverage: ms, n */
+	struct sp_table_style	 style;
+	/* The timeline. */
+	struct tinfo		*ti;		/* open hash of tracks */
+	size_t			 tcap;
+	struct fweight		*fw;
+	size_t			 nfw, capfw;
+	char			*fam[MAXFAM];
+	int			 nfam;
+	struct timeline		 tl;
+};
+
+_Noreturn static void
+usage(FILE *f, int status)
+{
+	fprintf(f,
+	    "usage: sp-report [-hV] [-d file] [--csv | --json] [--from date] "
+	    "[--to date]\n"
+	    "                 [--min-ms ms] [--limit n] [--tz zone] "
+	    "[--genre genre]\n"
+	    "                 [--family family] [--color when] report\n"
+	    "  --color when      colour on a terminal: auto, always, never "
+	    "(default auto)\n"
+	    "  --csv             CSV with a heading line\n"
+	    "  -d, --db file     the database (default $SP_DB, else "
+	    "~/.local/share/sp/sp.db)\n"
+	    "  --family family   artists: only those with a genre of this "
+	    "family\n"
+	    "  --from date       listens from this day on (YYYY-MM-DD, UTC)\n"
+	    "  --genre genre     artists: only those with this genre\n"
+	    "  -h, --help        print this help and exit\n"
+	    "  --json            NDJSON, one object a row\n"
+	    "  --limit n         rows of a top list (default 20 in text, "
+	    "else all)\n"
+	    "  --min-ms ms       a listen is a play this long (default "
+	    "30000)\n"
+	    "  --to date         listens up to this day, inclusive\n"
+	    "  --tz zone         time zone of months and clock (default "
+	    "the local one)\n"
+	    "  -V, --version     print the version and exit\n"
+	    "reports: genres families decades years age artists tracks "
+	    "albums months\n"
+	    "         clock coverage html\n");
+	exit(status);
+}
+
+static int
+dberr(struct rep *r)
+{
+	sp_warnx_at(NULL, "database: %s", sqlite3_errmsg(r->db));
+	return SP_FATAL_DB;
+}
+
+/* Step st to its end; SP_OK or SP_FATAL_DB. */
+static int
+run(struct rep *r, sqlite3_stmt *st)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SP_OK : dberr(r);
+}
+
+/* Bind --min-ms and the period to ?1, ?2, ?3 of st. */
+static sqlite3_stmt *
+period(struct rep *r, sqlite3_stmt *st)
+{
+	sqlite3_bind_int64(st, 1, minms);
+	sqlite3_bind_text(st, 2, r->lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->hi, -1, SQLITE_STATIC);
+	return st;
+}
+
+/*
+ * Options.
+ */
+
+/* A day "YYYY-MM-DD" as the time it starts, plus days; -1: not a day. */
+static int
+day(const char *s, int days, char out[SP_TS_LEN + 1])
+{
+	struct tm tm;
+	int year;
+	time_t t;
+
+	if (strlen(s) != 10 || sp_date_parse(s, &year) != 2)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = atoi(s + 5) - 1;
+	tm.tm_mday = atoi(s + 8) + days;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return -1;
+	sp_ts_format(t, out);
+	return 0;
+}
+
+/* TZ=zone for localtime(), if it names a zone; -1 if not. */
+static int
+settz(const char *zone)
+{
+	const char *dir = getenv("TZDIR");
+	struct stat sb;
+	char path[1024];
+
+	if (*zone == '\0' || strstr(zone, "..") != NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s", dir != NULL && *dir != '\0' ?
+	    dir : "/usr/share/zoneinfo", zone);
+	/* A zone file, or a POSIX rule such as "CET-1CEST" or "UTC0". */
+	if (!(stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) &&
+	    strpbrk(zone, "0123456789") == NULL && strcmp(zone, "UTC") != 0)
+		return -1;
+	if (setenv("TZ", zone, 1) != 0)
+		return -1;
+	tzset();
+	return 0;
+}
+
+static int
+terminal_width(void)
+{
+	struct winsize ws;
+	const char *c, *errstr;
+	long long v;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ,
+	    &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if ((c = getenv("COLUMNS")) != NULL) {
+		v = sp_parse_long(c, 20, 1000, &errstr);
+		if (errstr == NULL)
+			return (int)v;
+	}
+	return 80;
+}
+
+static void
+text_style(struct sp_table_style *st)
+{
+	const char *nc = getenv("NO_COLOR"), *cs;
+
+	setlocale(LC_CTYPE, "");
+	cs = nl_langinfo(CODESET);
+	st->utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
+	st->indent = "  ";
+	st->header = 1;
+	st->width = terminal_width();
+	if (strcmp(color, "always") == 0)
+		st->color = 1;
+	else if (strcmp(color, "never") == 0)
+		st->color = 0;
+	else
+		st->color = isatty(STDOUT_FILENO) &&
+		    (nc == NULL || *nc == '\0');
+}
+
+/*
+ * The timeline: one pass over the listens in time order, for months,
+ * clock and age, with each track's year and families from a hash.
+ */
+
+static size_t
+thash(const char *id)
+{
+	size_t h = 5381;
+
+	for (; *id != '\0'; id++)
+		h = h * 33 + (unsigned char)*id;
+	return h;
+}
+
+static struct tinfo *
+tfind(struct rep *r, const char *id)
+{
+	size_t i;
+
+	if (r->tcap == 0 || id == NULL)
+		return NULL;
+	for (i = thash(id) & (r->tcap - 1); r->ti[i].id[0] != '\0';
+	    i = (i + 1) & (r->tcap - 1))
+		if (strcmp(r->ti[i].id, id) == 0)
+			return &r->ti[i];
+	return NULL;
+}
+
+static struct tinfo *
+tadd(struct rep *r, const char *id)
+{
+	size_t i;
+
+	for (i = thash(id) & (r->tcap - 1); r->ti[i].id[0] != '\0' &&
+	    strcmp(r->ti[i].id, id) != 0; i = (i + 1) & (r->tcap - 1))
+		;
+	snprintf(r->ti[i].id, sizeof(r->ti[i].id), "%s", id);
+	return &r->ti[i];
+}
+
+/* The index of family name s, added if new; -1 when there are too many. */
+static int
+famidx(struct rep *r, const char *s)
+{
+	int i;
+
+	for (i = 0; i < r->nfam; i++)
+		if (strcmp(r->fam[i], s) == 0)
+			return i;
+	if (r->nfam == MAXFAM || (r->fam[r->nfam] = strdup(s)) == NULL)
+		return -1;
+	return r->nfam++;
+}
+
+static int
+load_tracks(struct rep *r, long long ntracks)
+{
+	sqlite3_stmt *st = r->st[S_TRACKINFO];
+	struct tinfo *t;
+	struct fweight *p;
+	const char *id, *fam;
+	size_t cap;
+	int rc, f;
+
+	for (r->tcap = 64; r->tcap < (size_t)ntracks * 2; r->tcap *= 2)
+		;
+	if ((r->ti = calloc(r->tcap, sizeof(*r->ti))) == NULL)
+		return SP_FATAL_IO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = (const char *)sqlite3_column_text(st, 0);
+		if (id == NULL || strlen(id) > SP_ID_LEN)
+			continue;
+		t = tadd(r, id);
+		t->year = sqlite3_column_int(st, 1);
+		fam = (const char *)sqlite3_column_text(st, 2);
+		if (fam == NULL || (f = famidx(r, fam)) < 0)
+			continue;
+		if (t->nw == 0)
+			t->off = (unsigned)r->nfw;
+		if (r->nfw == r->capfw) {
+			cap = r->capfw ? r->capfw * 2 : 1024;
+			if ((p = reallocarray(r->fw, cap, sizeof(*p))) == NULL) {
+				sqlite3_reset(st);
+				return SP_FATAL_IO;
+			}
+			r->fw = p;
+			r->capfw = cap;
+		}
+		r->fw[r->nfw].fam = f;
+		r->fw[r->nfw++].w = sqlite3_column_double(st, 3);
+		t->nw++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SP_OK : dberr(r);
+}
+
+/* The month ym of the timeline, added at its end if new. */
+static struct month *
+month_of(struct timeline *tl, int ym)
+{
+	struct month *m;
+	size_t i, cap;
+
+	for (i = tl->nm; i > 0; i--)
+		if (tl->m[i - 1].ym == ym)
+			return &tl->m[i - 1];
+		else if (tl->m[i - 1].ym < ym)
+			break;
+	if (tl->nm == tl->capm) {
+		cap = tl->capm ? tl->capm * 2 : 64;
+		if ((m = reallocarray(tl->m, cap, sizeof(*m))) == NULL)
+			return NULL;
+		tl->m = m;
+		tl->capm = cap;
+	}
+	/* In time order a new month comes last; keep the order anyway. */
+	memmove(&tl->m[i + 1], &tl->m[i], (tl->nm - i) * sizeof(*tl->m));
+	tl->nm++;
+	memset(&tl->m[i], 0, sizeof(tl->m[i]));
+	tl->m[i].ym = ym;
+	return &tl->m[i];
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" as a time; -1 if it is not one. */
+static time_t
+ts_time(const char *ts)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (ts == NULL || sscanf(ts, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year,
+	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+	    &tm.tm_sec) != 6)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon--;
+	return timegm(&tm);
+}
+
+static int
+timeline(struct rep *r)
+{
+	struct timeline *tl = &r->tl;
+	sqlite3_stmt *st;
+	struct month *m = NULL;
+	struct tinfo *t;
+	struct tm lt;
+	char until[SP_TS_LEN + 1] = "";
+	const char *ts;
+	long long ms;
+	time_t when;
+	unsigned i;
+	int rc, wd = 0, hr = 0, year = 0, age, status;
+
+	if (tl->done)
+		return SP_OK;
+	tl->done = 1;
+	if ((status = load_tracks(r, r->ntracks)) != SP_OK)
+		return status == SP_FATAL_IO ? (sp_warnx_at(NULL,
+		    "out of memory"), status) : status;
+	st = period(r, r->st[S_TIMELINE]);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ts = (const char *)sqlite3_column_text(st, 0);
+		ms = sqlite3_column_int64(st, 1);
+		/* A new local hour: where it ends, and what it is. */
+		if (m == NULL || strcmp(ts, until) >= 0) {
+			if ((when = ts_time(ts)) == -1 ||
+			    localtime_r(&when, &lt) == NULL)
+				continue;
+			wd = (lt.tm_wday + 6) % 7;
+			hr = lt.tm_hour;
+			year = lt.tm_year + 1900;
+			sp_ts_format(when - lt.tm_min * 60 - lt.tm_sec + 3600,
+			    until);
+			if ((m = month_of(tl, year * 12 + lt.tm_mon)) == NULL) {
+				sqlite3_reset(st);
+				sp_warnx_at(NULL, "out of memory");
+				return SP_FATAL_IO;
+			}
+		}
+		m->n++;
+		m->ms += ms;
+		tl->cn[wd][hr]++;
+		tl->cms[wd][hr] += ms;
+		t = tfind(r, (const char *)sqlite3_column_text(st, 2));
+		for (i = 0; t != NULL && i < t->nw; i++)
+			m->fam[r->fw[t->off + i].fam] += ms *
+			    r->fw[t->off + i].w;
+		age = t != NULL && t->year > 0 ? year - t->year : AGE_MAX + 1;
+		if (age >= AGE_MIN && age <= AGE_MAX) {
+			tl->an[age - AGE_MIN]++;
+			tl->ams[age - AGE_MIN] += ms;
+		} else {
+			tl->unk_n++;
+			tl->unk_ms += ms;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SP_OK : dberr(r);
+}
+
+/*
+ * The reports: each fills a table, row by row.
+ */
+
+/* ms, listens and their share of all listening into columns k.. of t. */
+static void
+figures(struct rep *r, struct sp_table *t, int k, long long ms, long long n)
+{
+	sp_table_int(t, k, ms);
+	sp_table_int(t, k + 1, n);
+	sp_table_real(t, k + 2, r->ms > 0 ? (double)ms / r->ms : 0);
+}
+
+/* Column i of a row into column k: its SQLite type decides. */
+static void
+cell(struct sp_table *t, int k, sqlite3_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_NULL:
+		break;
+	case SQLITE_INTEGER:
+		sp_table_int(t, k, sqlite3_column_int64(st, i));
+		break;
+	case SQLITE_FLOAT:
+		sp_table_real(t, k, sqlite3_column_double(st, i));
+		break;
+	default:
+		sp_table_str(t, k, (const char *)sqlite3_column_text(st, i));
+	}
+}
+
+/* A null as text and the page show it, where a word says more than "-". */
+static void
+shown_null(struct sp_table *t, int k, sqlite3_stmt *st, int i,
+    const char *word)
+{
+	if (fmt == SP_TABLE_TEXT && sqlite3_column_type(st, i) == SQLITE_NULL)
+		sp_table_str(t, k, word);
+}
+
+static int
+sql_report(struct rep *r, enum report rep, struct sp_table *t)
+{
+	static const int stmt[NREPORT] = { [R_GENRES] = S_GENRES,
+	    [R_FAMILIES] = S_FAMILIES, [R_DECADES] = S_DECADES,
+	    [R_YEARS] = S_YEARS, [R_ARTISTS] = S_ARTISTS,
+	    [R_TRACKS] = S_TRACKS, [R_ALBUMS] = S_ALBUMS };
+	sqlite3_stmt *st = r->st[stmt[rep]];
+	char buf[32];
+	int rc, i, n = reports[rep].ncol;
+	long long lim = limit >= 0 ? limit : fmt == SP_TABLE_TEXT ? 20 : -1;
+
+	if (!reports[rep].ranked)
+		lim = -1;
+	if (rep == R_GENRES || rep == R_FAMILIES)
+		sqlite3_bind_int64(st, 1, lim);
+	else {
+		sqlite3_bind_int64(st, 1, r->ms > 0 ? r->ms : 1);
+		if (reports[rep].ranked)
+			sqlite3_bind_int64(st, 2, lim);
+	}
+	if (rep == R_ARTISTS) {
+		if (genre[0] != '\0')
+			sqlite3_bind_text(st, 3, genre, -1, SQLITE_STATIC);
+		if (family != NULL)
+			sqlite3_bind_text(st, 4, family, -1, SQLITE_STATIC);
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sp_table_row(t) != 0)
+			break;
+		for (i = 0; i < n; i++)
+			cell(t, i, st, i);
+		switch (rep) {
+		case R_GENRES:
+			shown_null(t, 1, st, 1, "unmapped");
+			break;
+		case R_FAMILIES:
+			shown_null(t, 0, st, 0, "unmapped");
+			break;
+		case R_DECADES:
+			if (fmt != SP_TABLE_TEXT)
+				break;
+			shown_null(t, 0, st, 0, "unknown");
+			if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+				snprintf(buf, sizeof(buf), "%llds",
+				    sqlite3_column_int64(st, 0));
+				sp_table_str(t, 0, buf);
+			}
+			break;
+		case R_YEARS:
+			shown_null(t, 0, st, 0, "unknown");
+			break;
+		default:
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return dberr(r);
+	return SP_OK;
+}
+
+static int
+months_report(struct rep *r, struct sp_table *t)
+{
+	const struct month *m;
+	char buf[16];
+	size_t i;
+	int k, top, status;
+
+	if ((status = timeline(r)) != SP_OK)
+		return status;
+	for (i = 0; i < r->tl.nm; i++) {
+		m = &r->tl.m[i];
+		if (sp_table_row(t) != 0)
+			break;
+		snprintf(buf, sizeof(buf), "%04d-%02d", m->ym / 12,
+		    m->ym % 12 + 1);
+		sp_table_str(t, 0, buf);
+		/* The family with the most time; ties: the first name. */
+		for (top = -1, k = 0; k < r->nfam; k++)
+			if (m->fam[k] > 0 && (top < 0 || m->fam[k] >
+			    m->fam[top] || (m->fam[k] == m->fam[top] &&
+			    strcmp(r->fam[k], r->fam[top]) < 0)))
+				top = k;
+		if (top >= 0)
+			sp_table_str(t, 1, r->fam[top]);
+		else if (fmt == SP_TABLE_TEXT)
+			sp_table_str(t, 1, "-");
+		figures(r, t, 2, m->ms, m->n);
+	}
+	return SP_OK;
+}
+
+static int
+clock_report(struct rep *r, struct sp_table *t)
+{
+	int d, h, status;
+
+	if ((status = timeline(r)) != SP_OK)
+		return status;
+	for (d = 0; d < 7; d++)
+		for (h = 0; h < 24; h++) {
+			if (sp_table_row(t) != 0)
+				return SP_OK;
+			sp_table_str(t, 0, weekdays[d]);
+			sp_table_int(t, 1, h);
+			figures(r, t, 2, r->tl.cms[d][h], r->tl.cn[d][h]);
+		}
+	return SP_OK;
+}
+
+static int
+age_report(struct rep *r, struct sp_table *t)
+{
+	int a, status;
+
+	if ((status = timeline(r)) != SP_OK)
+		return status;
+	for (a = AGE_MIN; a <= AGE_MAX; a++) {
+		if (r->tl.an[a - AGE_MIN] == 0)
+			continue;
+		if (sp_table_row(t) != 0)
+			return SP_OK;
+		sp_table_int(t, 0, a);
+		figures(r, t, 1, r->tl.ams[a - AGE_MIN], r->tl.an[a - AGE_MIN]);
+	}
+	if (r->tl.unk_n > 0 && sp_table_row(t) == 0) {
+		if (fmt == SP_TABLE_TEXT)
+			sp_table_str(t, 0, "unknown");
+		figures(r, t, 1, r->tl.unk_ms, r->tl.unk_n);
+	}
+	return SP_OK;
+}
+
+static int
+coverage_report(struct rep *r, struct sp_table *t)
+{
+	int k;
+
+	for (k = 0; k < NCV; k++) {
+		if (k == CV_NO_ID && r->cv[k][1] == 0)
+			continue;	/* only the account export lacks ids */
+		if (sp_table_row(t) != 0)
+			break;
+		sp_table_str(t, 0, fmt == SP_TABLE_TEXT ? cvshown[k] :
+		    cvparts[k]);
+		figures(r, t, 1, r->cv[k][0], r->cv[k][1]);
+	}
+	return SP_OK;
+}
+
+static int
+fill(struct rep *r, enum report rep, struct sp_table *t)
+{
+	switch (rep) {
+	case R_AGE:
+		return age_report(r, t);
+	case R_MONTHS:
+		return months_report(r, t);
+	case R_CLOCK:
+		return clock_report(r, t);
+	case R_COVERAGE:
+		return coverage_report(r, t);
+	default:
+		return sql_report(r, rep, t);
+	}
+}
+
+/*
+ * Writing.
+ */
+
+/* p percent of all listening, one decimal, into buf. */
+static const char *
+pct(const struct rep *r, long long ms, char buf[16])
+{
+	snprintf(buf, 16, "%.1f%%", r->ms > 0 ? 100.0 * ms / r->ms : 0.0);
+	return buf;
+}
+
+/* The coverage in one line, without the newline. */
+static void
+coverage_line(const struct rep *r, char *out, size_t size)
+{
+	const long long (*cv)[2] = r->cv;
+	char t[32], a[16], b[16], c[16], d[16], e[16], f[16], noid[48] = "";
+
+	if (cv[CV_NO_ID][1] > 0)
+		snprintf(noid, sizeof(noid), ", %s without a track id",
+		    pct(r, cv[CV_NO_ID][0], f));
+	snprintf(out, size, "coverage: %s of listening; %s enriched "
+	    "(%s not found, %s pending%s); genres for %s, release years "
+	    "for %s", sp_fmt_secs(r->ms / 1000, t),
+	    pct(r, cv[CV_ENRICHED][0], a), pct(r, cv[CV_NOT_FOUND][0], b),
+	    pct(r, cv[CV_PENDING][0], c), noid,
+	    pct(r, cv[CV_ENRICHED][0] - cv[CV_NO_GENRES][0], d),
+	    pct(r, cv[CV_ENRICHED][0] - cv[CV_NO_YEAR][0], e));
+}
+
+/* The period as the title says it. */
+static void
+period_words(char *out, size_t size)
+{
+	if (from != NULL && to != NULL)
+		snprintf(out, size, ", %s to %s", from, to);
+	else if (from != NULL)
+		snprintf(out, size, ", from %s", from);
+	else if (to != NULL)
+		snprintf(out, size, ", up to %s", to);
+	else
+		out[0] = '\0';
+}
+
+/* The clock as a grid of shades: weekdays down, hours across. */
+static void
+clock_grid(const struct rep *r)
+{
+	static const char *const utf[] = { " ", "\u2591", "\u2592", "\u2593",
+	    "\u2588" };
+	static const char *const ascii[] = { " ", ".", ":", "*", "#" };
+	const char *const *shade = r->style.utf8 ? utf : ascii;
+	long long max = 0;
+	int d, h, lvl;
+
+	for (d = 0; d < 7; d++)
+		for (h = 0; h < 24; h++)
+			if (r->tl.cms[d][h] > max)
+				max = r->tl.cms[d][h];
+	printf("       ");
+	for (h = 0; h < 24; h += 3)
+		printf("%-6d", h);
+	putchar('\n');
+	for (d = 0; d < 7; d++) {
+		printf("  %s  ", weekdays[d]);
+		for (h = 0; h < 24; h++) {
+			lvl = max > 0 ? (int)((r->tl.cms[d][h] * 4 + max -
+			    1) / max) : 0;
+			fputs(shade[lvl], stdout);
+			fputs(shade[lvl], stdout);
+		}
+		putchar('\n');
+	}
+}
+
+static int
+text_report(struct rep *r, enum report rep, struct sp_table *t)
+{
+	struct sp_table_style st = r->style;
+	char line[512], per[64];
+
+	period_words(per, sizeof(per));
+	printf("%s%s%s\n", st.color ? "\033[1m" : "", reports[rep].title,
+	    st.color ? "\033[0m" : "");
+	printf("  %s%s%s%s\n\n", shareof[rep], per, rep == R_CLOCK ? ", " : "",
+	    rep == R_CLOCK ? (tz != NULL ? tz : "local zone") : "");
+	if (rep == R_CLOCK) {
+		clock_grid(r);
+	} else {
+		st.hide = reports[rep].hide;
+		st.bar = rep == R_GENRES ? 2 : rep == R_TRACKS ||
+		    rep == R_ALBUMS ? 3 : rep == R_ARTISTS || rep == R_MONTHS ?
+		    2 : 1;
+		if (sp_table_nrows(t) == 0)
+			printf("  (none)\n");
+		else if (sp_table_text(t, stdout, &st) != 0)
+			return SP_FATAL_IO;
+	}
+	coverage_line(r, line, sizeof(line));
+	printf("\n%s\n", line);
+	return SP_OK;
+}
+
+/* One report in the format asked for. */
+static int
+one(struct rep *r, enum report rep)
+{
+	struct sp_table *t;
+	int status;
+
+	if ((t = sp_table_new(reports[rep].cols, reports[rep].ncol)) == NULL) {
+		sp_warnx_at(NULL, "out of memory");
+		return SP_FATAL_IO;
+	}
+	if (fmt != SP_TABLE_TEXT)
+		sp_table_stream(t, fmt, stdout);
+	status = fill(r, rep, t);
+	if (status == SP_OK && fmt == SP_TABLE_TEXT)
+		status = text_report(r, rep, t);
+	if (sp_table_end(t) != 0 && status == SP_OK) {
+		sp_warnx_at(NULL, "out of memory or write error");
+		status = SP_FATAL_IO;
+	}
+	sp_table_free(t);
+	return status;
+}
+
+/* The page: every report, a chart and its table. */
+static int
+html(struct rep *r)
+{
+	static const enum report order[] = { R_FAMILIES, R_GENRES, R_DECADES,
+	    R_ARTISTS, R_TRACKS, R_ALBUMS, R_MONTHS, R_CLOCK, R_AGE,
+	    R_YEARS, R_COVERAGE };
+	struct sp_table *t;
+	char line[512], per[64], now[SP_TS_LEN + 1];
+	size_t i;
+	int status = SP_OK, label, value;
+	enum report rep;
+
+	period_words(per, sizeof(per));
+	sp_html_head(stdout, "Your listening: sp report");
+	fputs("<header>\n<h1>Your listening</h1>\n<p class=\"meta\">", stdout);
+	sp_html_esc(stdout, r->path);
+	sp_html_esc(stdout, per);
+	printf(" &middot; made %s by sp-report %s</p>\n",
+	    sp_ts_format(sp_now(), now), SP_VERSION);
+	coverage_line(r, line, sizeof(line));
+	fputs("<p class=\"coverage\">", stdout);
+	sp_html_esc(stdout, line);
+	fputs("</p>\n</header>\n", stdout);
+	for (i = 0; i < NITEMS(order) && status == SP_OK; i++) {
+		rep = order[i];
+		if ((t = sp_table_new(reports[rep].cols,
+		    reports[rep].ncol)) == NULL) {
+			sp_warnx_at(NULL, "out of memory");
+			return SP_FATAL_IO;
+		}
+		if ((status = fill(r, rep, t)) != SP_OK) {
+			sp_table_free(t);
+			break;
+		}
+		sp_html_section(stdout, reports[rep].name, reports[rep].title);
+		fputs("<p class=\"meta\">", stdout);
+		sp_html_esc(stdout, shareof[rep]);
+		fputs("</p>\n", stdout);
+		label = rep == R_ARTISTS || rep == R_TRACKS || rep == R_ALBUMS ?
+		    1 : 0;
+		value = rep == R_GENRES ? 2 : rep == R_TRACKS ||
+		    rep == R_ALBUMS ? 3 : rep == R_ARTISTS || rep == R_MONTHS ?
+		    2 : 1;
+		if (rep == R_MONTHS || rep == R_YEARS || rep == R_AGE) {
+			sp_html_columns(stdout, t, label, value);
+			fputs("<details><summary>Table</summary>\n", stdout);
+			sp_html_table(stdout, t, reports[rep].hide);
+			fputs("</details>\n", stdout);
+		} else if (rep == R_CLOCK) {
+			sp_html_grid(stdout, t, 0, 1, value + 1);
+		} else {
+			fputs("<div class=\"pair\"><figure>\n", stdout);
+			sp_html_bars(stdout, t, label, value);
+			fputs("</figure>\n<div>\n", stdout);
+			sp_html_table(stdout, t, reports[rep].hide);
+			fputs("</div></div>\n", stdout);
+		}
+		sp_html_section_end(stdout);
+		sp_table_free(t);
+	}
+	sp_html_foot(stdout);
+	if (fflush(stdout) != 0 && status == SP_OK)
+		status = SP_FATAL_IO;
+	return status;
+}
+
+/*
+ * Setting up.
+ */
+
+static int
+prepare(struct rep *r)
+{
+	sqlite3_stmt *st;
+	int rc, status, k;
+
+	if (sqlite3_exec(r->db, temp_tables, NULL, NULL, NULL) != SQLITE_OK)
+		return dberr(r);
+	if (sp_store_prepare(r->store, sql, NSTMT, r->st) != 0) {
+		sp_warnx_at(NULL, "%s", sp_store_errmsg(r->store));
+		return SP_FATAL_DB;
+	}
+	if ((status = run(r, period(r, r->st[S_FILL_LT]))) != SP_OK ||
+	    (status = run(r, r->st[S_FILL_AM])) != SP_OK ||
+	    (status = run(r, r->st[S_FILL_AG])) != SP_OK)
+		return status;
+	st = r->st[S_TOTAL];
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r->n = sqlite3_column_int64(st, 0);
+		r->ms = sqlite3_column_int64(st, 1);
+		r->ntracks = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return dberr(r);
+	st = r->st[S_COVERAGE];
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		for (k = 0; k < NCV; k++) {
+			r->cv[k][0] = sqlite3_column_int64(st, 2 * k);
+			r->cv[k][1] = sqlite3_column_int64(st, 2 * k + 1);
+		}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? SP_OK : dberr(r);
+}
+
+/* Whether the store has any play; -1 on a database error. */
+static int
+has_plays(struct rep *r)
+{
+	sqlite3_stmt *st = r->st[S_PLAYS];
+	long long n = -1;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n < 0 ? -1 : n > 0;
+}
+
+static enum report
+report_named(const char *s)
+{
+	int k;
+
+	if (strcmp(s, "html") == 0)
+		return R_HTML;
+	for (k = 0; k < NREPORT; k++)
+		if (strcmp(s, reports[k].name) == 0)
+			return (enum report)k;
+	return (enum report)-1;
+}
+
+static void
+options(int argc, char *argv[])
+{
+	int c, n;
+
+	while ((c = getopt_long(argc, argv, "d:hV", longopts, NULL)) != -1)
+		switch (c) {
+		case 'd':
+			dbpath = optarg;
+			break;
+		case 'h':
+			usage(stdout, SP_OK);
+		case 'V':
+			printf("sp-report %s\n", SP_VERSION);
+			exit(SP_OK);
+		case O_COLOR:
+			if (strcmp(optarg, "auto") != 0 &&
+			    strcmp(optarg, "always") != 0 &&
+			    strcmp(optarg, "never") != 0) {
+				sp_warnx_at(NULL, "--color is not auto, "
+				    "always or never: %s", optarg);
+				usage(stderr, SP_USAGE);
+			}
+			color = optarg;
+			break;
+		case O_CSV:
+			fmt = SP_TABLE_CSV;
+			break;
+		case O_FAMILY:
+			if (!sp_genre_is_family(optarg) &&
+			    strcmp(optarg, "unmapped") != 0) {
+				sp_warnx_at(NULL, "--family is not a genre "
+				    "family: %s", optarg);
+				usage(stderr, SP_USAGE);
+			}
+			family = optarg;
+			break;
+		case O_FROM:
+			from = optarg;
+			break;
+		case O_GENRE:
+			n = sp_genre_norm(optarg, strlen(optarg), genre,
+			    sizeof(genre));
+			if (n <= 0) {
+				sp_warnx_at(NULL, "--genre is not a genre: %s",
+				    optarg);
+				usage(stderr, SP_USAGE);
+			}
+			break;
+		case O_JSON:
+			fmt = SP_TABLE_JSON;
+			break;
+		case O_LIMIT:
+			if (sp_opt_long("limit", optarg, 0, 1000000000,
+			    &limit) != 0)
+				usage(stderr, SP_USAGE);
+			break;
+		case O_MINMS:
+			if (sp_opt_long("min-ms", optarg, 0, 86400000,
+			    &minms) != 0)
+				usage(stderr, SP_USAGE);
+			break;
+		case O_TO:
+			to = optarg;
+			break;
+		case O_TZ:
+			tz = optarg;
+			break;
+		default:
+			usage(stderr, SP_USAGE);
+		}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct rep r;
+	enum report rep;
+	char *path, *msg;
+	int status, k;
+
+	memset(&r, 0, sizeof(r));
+	options(argc, argv);
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		usage(stderr, SP_USAGE);
+	if ((int)(rep = report_named(argv[0])) < 0) {
+		sp_warnx_at(NULL, "no such report: %s", argv[0]);
+		usage(stderr, SP_USAGE);
+	}
+	if (rep == R_HTML && fmt != SP_TABLE_TEXT) {
+		sp_warnx_at(NULL, "html is a page: --csv and --json are for "
+		    "the other reports");
+		usage(stderr, SP_USAGE);
+	}
+	if ((genre[0] != '\0' || family != NULL) && rep != R_ARTISTS) {
+		sp_warnx_at(NULL, "--genre and --family go with artists");
+		usage(stderr, SP_USAGE);
+	}
+	strcpy(r.lo, "");
+	strcpy(r.hi, "~");	/* after every timestamp */
+	if (from != NULL && day(from, 0, r.lo) != 0) {
+		sp_warnx_at(NULL, "--from is not a day (YYYY-MM-DD): %s", from);
+		usage(stderr, SP_USAGE);
+	}
+	if (to != NULL && day(to, 1, r.hi) != 0) {
+		sp_warnx_at(NULL, "--to is not a day (YYYY-MM-DD): %s", to);
+		usage(stderr, SP_USAGE);
+	}
+	if (strcmp(r.lo, r.hi) >= 0) {
+		sp_warnx_at(NULL, "--from %s is after --to %s", from, to);
+		usage(stderr, SP_USAGE);
+	}
+	if (tz != NULL && settz(tz) != 0) {
+		sp_warnx_at(NULL, "--tz is not a time zone: %s", tz);
+		usage(stderr, SP_USAGE);
+	}
+	text_style(&r.style);
+
+	if ((path = sp_store_path(dbpath)) == NULL) {
+		sp_warnx_at(NULL, "no database: set SP_DB or HOME, or use -d");
+		return SP_FATAL_DB;
+	}
+	status = sp_store_open(path, SP_STORE_EXISTING | SP_STORE_REPORT,
+	    &r.store, &msg);
+	if (status != SP_OK) {
+		sp_warnx_at(NULL, "%s", msg ? msg : "out of memory");
+		free(msg);
+		free(path);
+		return status;
+	}
+	r.path = path;
+	r.db = sp_store_db(r.store);
+	if ((status = prepare(&r)) != SP_OK)
+		goto out;
+	if (r.n == 0) {
+		if ((k = has_plays(&r)) < 0)
+			status = dberr(&r);
+		else if (k == 0)
+			sp_warnx_at(NULL, "%s: no plays yet: load an export "
+			    "first (sp-history FILE | sp-load)", path);
+		else
+			sp_warnx_at(NULL, "no listens of %lld ms or more in "
+			    "the period asked", minms);
+		goto out;
+	}
+	status = rep == R_HTML ? html(&r) : one(&r, rep);
+out:
+	sp_store_close(r.store);
+	free(r.ti);
+	free(r.fw);
+	free(r.tl.m);
+	for (k = 0; k < r.nfam; k++)
+		free(r.fam[k]);
+	free(path);
+	if (sp_close_stdout() != 0)
+		status = sp_status_merge(status, SP_FATAL_IO);
+	return status;
+}
