@@ -291,7 +291,8 @@ static const char *const shareof[NREPORT] = {
 	[R_ALBUMS] = "share of all listening",
 	[R_MONTHS] = "with the family listened to most; share of all "
 	    "listening",
-	[R_CLOCK] = "local time; share of all listening",
+	[R_CLOCK] = "listening time by the hour of the week, darker is more; "
+	    "share of all listening",
 	[R_COVERAGE] = "what the figures rest on; share of all listening",
 };
 
@@ -992,8 +993,9 @@ text_report(struct rep *r, enum report rep, struct sp_table *t)
 	period_words(per, sizeof(per));
 	printf("%s%s%s\n", st.color ? "\033[1m" : "", reports[rep].title,
 	    st.color ? "\033[0m" : "");
-	printf("  %s%s%s%s\n\n", shareof[rep], per, rep == R_CLOCK ? ", " : "",
-	    rep == R_CLOCK ? (tz != NULL ? tz : "local zone") : "");
+	printf("  %s%s%s%s\n\n", shareof[rep], per, rep == R_CLOCK ?
+	    "; time zone " : "", rep == R_CLOCK ? (tz != NULL ? tz :
+	    "local") : "");
 	if (rep == R_CLOCK) {
 		clock_grid(r);
 	} else {
@@ -1089,7 +1091,7 @@ html(struct rep *r)
 		} else {
 			fputs("<div class=\"pair\"><figure>\n", stdout);
 			sp_html_bars(stdout, t, label, value);
-			fputs("</figure>\n<div>\n", stdout);
+			fputs("</figure>\n<div class=\"scroll\">\n", stdout);
 			sp_html_table(stdout, t, reports[rep].hide);
 			fputs("</div></div>\n", stdout);
 		}

@@ -1,8 +1,9 @@
 #!/bin/sh
 # demo.sh: the whole pipeline on the bundled example, against sp's own
 # emulator of the Spotify Web API (nothing leaves this machine).
-# Run by "make demo"; the store is left in demo/sp.db to explore:
-#   sqlite3 demo/sp.db < examples/queries.sql
+# Run by "make demo"; the store is left in demo/sp.db to explore
+# (sp-report, or sqlite3 demo/sp.db < examples/queries.sql), and the
+# report page in demo/report.html.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 dir=$top/demo
@@ -30,5 +31,10 @@ export SP_TOKEN_URL="http://127.0.0.1:$port/api/token"
 echo "== sp demo: the bundled example against the emulator on port $port"
 bash "$top/examples/enrich.sh" "$top"/examples/export/*.json
 echo
-echo "== the store: $SP_DB"
-sqlite3 -header -column "$SP_DB" < "$top/examples/queries.sql"
+echo "== the store: $SP_DB (SQL examples: examples/queries.sql)"
+sp-report families
+echo
+sp-report decades
+sp-report html > "$dir/report.html"
+echo
+echo "== the page: $dir/report.html"
