@@ -134,9 +134,11 @@ static const char *const sql[NSTMT] = {
 	    " coalesce(sum(CASE WHEN track_id IS NULL THEN ms END), 0),"
 	    " coalesce(sum(CASE WHEN track_id IS NULL THEN n END), 0),"
 	    " coalesce(sum(CASE WHEN status = 'ok' AND NOT EXISTS (SELECT 1"
-	    " FROM ag WHERE ag.artist_id = lt.artist_id) THEN ms END), 0),"
+	    " FROM artist_genres g WHERE g.artist_id = lt.artist_id)"
+	    " THEN ms END), 0),"
 	    " coalesce(sum(CASE WHEN status = 'ok' AND NOT EXISTS (SELECT 1"
-	    " FROM ag WHERE ag.artist_id = lt.artist_id) THEN n END), 0),"
+	    " FROM artist_genres g WHERE g.artist_id = lt.artist_id)"
+	    " THEN n END), 0),"
 	    " coalesce(sum(CASE WHEN status = 'ok' AND year IS NULL"
 	    " THEN ms END), 0),"
 	    " coalesce(sum(CASE WHEN status = 'ok' AND year IS NULL"
@@ -337,6 +339,7 @@ struct rep {
 	char			 lo[SP_TS_LEN + 1], hi[SP_TS_LEN + 1];
 	long long		 n, ms;		/* all listens */
 	long long		 ntracks;	/* tracks listened to */
+	int			 genres;	/* ag is filled */
 	long long		 cv[NCV][2];	/* coverage: ms, n */
 	struct sp_table_style	 style;
 	/* The timeline. */
@@ -494,6 +497,16 @@ text_style(struct sp_table_style *st)
 	else
 		st->color = isatty(STDOUT_FILENO) &&
 		    (nc == NULL || *nc == '\0');
+}
+
+/* Fill ag, for the reports that split time among genres. */
+static int
+need_genres(struct rep *r)
+{
+	if (r->genres)
+		return SP_OK;
+	r->genres = 1;
+	return run(r, r->st[S_FILL_AG]);
 }
 
 /*
@@ -654,6 +667,8 @@ timeline(struct rep *r)
 	if (tl->done)
 		return SP_OK;
 	tl->done = 1;
+	if ((status = need_genres(r)) != SP_OK)
+		return status;
 	if ((status = load_tracks(r, r->ntracks)) != SP_OK)
 		return status == SP_FATAL_IO ? (sp_warnx_at(NULL,
 		    "out of memory"), status) : status;
@@ -752,6 +767,9 @@ sql_report(struct rep *r, enum report rep, struct sp_table *t)
 
 	if (!reports[rep].ranked)
 		lim = -1;
+	if ((rep == R_GENRES || rep == R_FAMILIES || rep == R_ARTISTS) &&
+	    (i = need_genres(r)) != SP_OK)
+		return i;
 	if (rep == R_GENRES || rep == R_FAMILIES)
 		sqlite3_bind_int64(st, 1, lim);
 	else {
@@ -1121,8 +1139,7 @@ prepare(struct rep *r)
 		return SP_FATAL_DB;
 	}
 	if ((status = run(r, period(r, r->st[S_FILL_LT]))) != SP_OK ||
-	    (status = run(r, r->st[S_FILL_AM])) != SP_OK ||
-	    (status = run(r, r->st[S_FILL_AG])) != SP_OK)
+	    (status = run(r, r->st[S_FILL_AM])) != SP_OK)
 		return status;
 	st = r->st[S_TOTAL];
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
