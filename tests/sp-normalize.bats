@@ -193,6 +193,26 @@ zolo pop	-	-	-
 rap bass	hip hop	$F/rules-test.txt:3	rap"
 }
 
+@test "sp-normalize: a genre asked again gets the same answer" {
+	# Genres seen are remembered: the second time through the list must
+	# answer as the first, slots shared by two genres too, and a genre
+	# too long to remember.
+	{
+		grep -v '^#' "$F/heldout-2.tsv" | cut -f 1
+		echo 'deep underground melodic progressive atmospheric hip hop'
+	} > "$BATS_TEST_TMPDIR/once"
+	n=$(wc -l < "$BATS_TEST_TMPDIR/once")
+	cat "$BATS_TEST_TMPDIR/once" "$BATS_TEST_TMPDIR/once" |
+	    sp-normalize -e > "$BATS_TEST_TMPDIR/twice"
+	head -n "$n" "$BATS_TEST_TMPDIR/twice" > "$BATS_TEST_TMPDIR/first"
+	tail -n +"$((n + 1))" "$BATS_TEST_TMPDIR/twice" \
+	    > "$BATS_TEST_TMPDIR/second"
+	assert_equal "$(wc -l < "$BATS_TEST_TMPDIR/second")" "$n"
+	diff -u "$BATS_TEST_TMPDIR/first" "$BATS_TEST_TMPDIR/second"
+	run -0 tail -n 1 "$BATS_TEST_TMPDIR/second"
+	assert_output --regexp '^deep underground melodic progressive atmospheric hip hop	hip hop	genre-rules.txt:[0-9]+	hip hop$'
+}
+
 @test "sp-normalize: \$SP_GENRE_RULES overrides the built-in rules; -r wins" {
 	SP_GENRE_RULES="$F/rules-test.txt" run -0 sp-normalize -e zolo
 	assert_output "zolo	pop	$F/rules-test.txt:2	=zolo"
