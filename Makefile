@@ -1,6 +1,6 @@
 # sp: enrich a Spotify listening history into a local SQLite store.
 # See README.md.  Targets: all deps check check-asan lint install uninstall
-# clean demo bench.
+# clean demo bench genre-tree.
 
 CFLAGS ?= -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
 # Warnings are errors whatever CFLAGS says: -w, which would hide them, goes.

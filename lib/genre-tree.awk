@@ -10,7 +10,7 @@
 # word ("chamber music" stays), "a/b" is two names, and a name with
 # accents also gets its ASCII spelling ("forró", "forro"), as Spotify
 # writes it.  Every name is a pattern of whole words in a row, so the tree
-# adds styles ("choro", "kwela", "broken beat"), not a list of genres.
+# adds styles ("kwela", "schranz", "cantata"), not a list of genres.
 
 BEGIN {
 	fam["african"] = "world"

@@ -305,6 +305,34 @@ rap bass	hip hop	$F/rules-test.txt:3	rap"
 	[ "$output" -lt 16 ]
 }
 
+@test "sp-normalize: the rules' genre tree is beets' tree as lib/genre-tree.awk reads it" {
+	local yaml=/usr/share/beets/beetsplug/lastgenre/genres-tree.yaml
+	local rules=$BATS_TEST_DIRNAME/../lib/genre-rules.txt
+	[ -f "$yaml" ] || skip "no $yaml (Debian package beets)"
+	awk -f "$BATS_TEST_DIRNAME/../lib/genre-tree.awk" "$yaml" \
+	    > "$BATS_TEST_TMPDIR/want"
+	sed -n '/^# BEGIN genre tree/,/^# END genre tree/p' "$rules" |
+	    grep -v '^#' > "$BATS_TEST_TMPDIR/got"
+	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+}
+
+@test "sp-normalize: styles no hand-written rule names take the tree's family" {
+	local rules=$BATS_TEST_DIRNAME/../lib/genre-rules.txt first last g
+	first=$(grep -n '^# BEGIN genre tree' "$rules" | cut -d : -f 1)
+	last=$(grep -n '^# END genre tree' "$rules" | cut -d : -f 1)
+	run -0 sp-normalize -e kwela 'deep schranz' cantata hokum
+	assert_line -n 0 --regexp '^kwela	world	genre-rules\.txt:[0-9]+	kwela$'
+	assert_line -n 1 --regexp '^deep schranz	electronic	genre-rules\.txt:[0-9]+	schranz$'
+	assert_line -n 2 --regexp '^cantata	classical	genre-rules\.txt:[0-9]+	cantata$'
+	assert_line -n 3 --regexp '^hokum	country	genre-rules\.txt:[0-9]+	hokum$'
+	# Each from a line of the tree's section.
+	for g in "${lines[@]}"; do
+		g=$(cut -f 3 <<<"$g")
+		[ "${g#*:}" -gt "$first" ]
+		[ "${g#*:}" -lt "$last" ]
+	done
+}
+
 @test "sp-normalize: the issue's examples: trap is not rap, bossa is not bass" {
 	run -0 sp-normalize -e trap 'bossa nova' metalcore 'deathcore' \
 	    'neo mellow' 'drum and bass'
