@@ -1,6 +1,6 @@
 # sp: enrich a Spotify listening history into a local SQLite store.
 # See README.md.  Targets: all deps check check-asan lint install uninstall
-# clean demo bench.
+# clean demo bench genre-tree.
 
 CFLAGS ?= -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
 # Warnings are errors whatever CFLAGS says: -w, which would hide them, goes.
@@ -28,7 +28,7 @@ MAN5 = $(wildcard man/*.5)
 MAN7 = $(wildcard man/*.7)
 
 .PHONY: all build deps check check-asan test lint install uninstall clean \
-	demo bench
+	demo bench genre-tree
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -50,6 +50,20 @@ $(BUILD)/gen/sp_genre_builtin.c: lib/genre-rules.txt Makefile
 	    { gsub(/[\\"?]/, "\\\\&"); print "\t\"" $$0 "\"," } \
 	    END { print "\t0\n};" }' lib/genre-rules.txt > $@.tmp
 	mv $@.tmp $@
+
+# The section "genre tree" of lib/genre-rules.txt, made again from beets'
+# genre tree (Debian package beets; not needed to build).
+GENRE_TREE ?= /usr/share/beets/beetsplug/lastgenre/genres-tree.yaml
+genre-tree: lib/genre-tree.awk
+	awk -f lib/genre-tree.awk $(GENRE_TREE) > lib/genre-tree.tmp
+	awk -v tree=lib/genre-tree.tmp '/^# END genre tree/ { skip = 0 } \
+	    skip != 1 { print } \
+	    skip == 2 && /^# DEALINGS/ { while ((getline l < tree) > 0) \
+	    print l; skip = 1 } \
+	    /^# BEGIN genre tree/ { skip = 2 }' lib/genre-rules.txt \
+	    > lib/genre-rules.tmp
+	rm lib/genre-tree.tmp
+	mv lib/genre-rules.tmp lib/genre-rules.txt
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c Makefile
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<

@@ -18,6 +18,9 @@
 
 #define MAXWORDS	64		/* words of a genre that are matched */
 #define MAXFILE		(16 * 1024 * 1024)
+#define CACHESLOTS	4096		/* genres remembered, a power of 2 */
+#define CACHEKEY	48		/* longer genres are not remembered */
+#define NORULE		((size_t)-1)
 #define BUILTIN_NAME	"genre-rules.txt"
 
 /* lib/genre-rules.txt, a string a line, made by the Makefile. */
@@ -52,8 +55,19 @@ struct rule {
 	size_t		 n;
 };
 
+/*
+ * A genre seen before and the rule and pattern it took (rule NORULE: none).
+ * An artist's genres come back again and again, and matching one against
+ * every pattern is most of sp-normalize's work on artists.
+ */
+struct slot {
+	char		 key[CACHEKEY];	/* "": an empty slot */
+	size_t		 rule, pat;
+};
+
 struct sp_genre_rules {
 	char		*name;		/* the file, for sp_genre_explain() */
+	struct slot	*cache;		/* CACHESLOTS, direct-mapped */
 	char		*text;		/* the file, cut in place */
 	char		*norm;		/* the patterns, normalized */
 	struct word	*w;
@@ -228,29 +242,55 @@ pmatch(const struct sp_genre_rules *r, const struct pattern *p,
 	return 0;
 }
 
-const char *
-sp_genre_explain(const struct sp_genre_rules *r, const char *genre,
-    const char **file, unsigned long *line, const char **pattern)
+/* The rule and pattern genre takes: *rule is NORULE when none matches. */
+static void
+find(const struct sp_genre_rules *r, const char *genre, size_t *rule,
+    size_t *pat)
 {
 	struct words ws;
 	size_t i, k;
 
+	*rule = NORULE;
 	cut(genre, &ws);
-	if (ws.count == 0)
-		return NULL;
 	for (i = 0; i < r->nr; i++)
 		for (k = 0; k < r->r[i].n; k++)
 			if (pmatch(r, &r->p[r->r[i].first + k], &ws)) {
-				if (file != NULL)
-					*file = r->name;
-				if (line != NULL)
-					*line = r->r[i].line;
-				if (pattern != NULL)
-					*pattern = r->p[r->r[i].first +
-					    k].text;
-				return r->r[i].family;
+				*rule = i;
+				*pat = r->r[i].first + k;
+				return;
 			}
-	return NULL;
+}
+
+const char *
+sp_genre_explain(const struct sp_genre_rules *r, const char *genre,
+    const char **file, unsigned long *line, const char **pattern)
+{
+	struct slot *sl = NULL, one;
+	const unsigned char *c;
+	size_t len = strlen(genre);
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	if (len > 0 && len < CACHEKEY) {
+		for (c = (const unsigned char *)genre; *c != '\0'; c++)
+			h = (h ^ *c) * 16777619u;
+		sl = &r->cache[h & (CACHESLOTS - 1)];
+		if (strcmp(sl->key, genre) != 0) {
+			find(r, genre, &sl->rule, &sl->pat);
+			memcpy(sl->key, genre, len + 1);
+		}
+	} else {
+		sl = &one;
+		find(r, genre, &sl->rule, &sl->pat);
+	}
+	if (sl->rule == NORULE)
+		return NULL;
+	if (file != NULL)
+		*file = r->name;
+	if (line != NULL)
+		*line = r->r[sl->rule].line;
+	if (pattern != NULL)
+		*pattern = r->p[sl->pat].text;
+	return r->r[sl->rule].family;
 }
 
 const char *
@@ -265,6 +305,7 @@ sp_genre_rules_free(struct sp_genre_rules *r)
 	if (r == NULL)
 		return;
 	free(r->name);
+	free(r->cache);
 	free(r->text);
 	free(r->norm);
 	free(r->w);
@@ -505,11 +546,14 @@ sp_genre_rules_load(const char *path, struct sp_genre_rules **out,
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return SP_FATAL_IO;
 	r->name = strdup(path != NULL ? path : BUILTIN_NAME);
+	r->cache = calloc(CACHESLOTS, sizeof(*r->cache));
+	if (r->name == NULL || r->cache == NULL)
+		goto fail;
 	if (path != NULL)
 		r->text = slurp(path, err, SP_GENRE_ERRSIZE);
 	else
 		r->text = builtin();
-	if (r->name == NULL || r->text == NULL)
+	if (r->text == NULL)
 		goto fail;
 	len = strlen(r->text);
 	if ((r->norm = malloc(len + 1)) == NULL)

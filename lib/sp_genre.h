@@ -3,7 +3,9 @@
  * by a rules file.  Ownership: the rules own their text; every string
  * returned by sp_genre_family() and sp_genre_explain() points into the
  * rules (or is static) and lives until sp_genre_rules_free(), which
- * accepts NULL.  sp_genre_norm() writes into the caller's buffer.
+ * accepts NULL.  sp_genre_norm() writes into the caller's buffer.  The
+ * rules remember the last few thousand genres looked up, so one rules
+ * object is for one thread at a time.
  */
 #ifndef SP_GENRE_H
 #define SP_GENRE_H
@@ -49,7 +51,8 @@ const char	*sp_genre_family(const struct sp_genre_rules *,
 /*
  * Same, and where the matching rule is: its file ("genre-rules.txt" for
  * the built-in rules), line and the pattern as written.  When no rule
- * matches, returns NULL and leaves the outputs alone.
+ * matches, returns NULL and leaves the outputs alone.  A genre seen
+ * recently is not matched again (both write the rules' memory of it).
  */
 const char	*sp_genre_explain(const struct sp_genre_rules *,
 		    const char *genre, const char **file, unsigned long *line,
