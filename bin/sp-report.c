@@ -71,7 +71,7 @@ enum report {
 };
 
 enum {
-	S_PLAYS, S_FILL_LT, S_FILL_AM, S_FILL_AG, S_TOTAL, S_COVERAGE,
+	S_PLAYS, S_FILL_LT, S_FILL_LT_ALL, S_FILL_AM, S_FILL_AG, S_TOTAL, S_COVERAGE,
 	S_GENRES, S_FAMILIES, S_DECADES, S_YEARS, S_ARTISTS, S_TRACKS,
 	S_ALBUMS, S_TRACKINFO, S_TIMELINE, NSTMT
 };
@@ -104,6 +104,20 @@ static const char *const sql[NSTMT] = {
 	    " FROM (SELECT track_id, count(*) AS n, sum(ms_played) AS ms"
 	    " FROM plays INDEXED BY plays_listen"
 	    " WHERE ms_played >= ?1 AND ts >= ?2 AND ts < ?3"
+	    " GROUP BY track_id) x"
+	    " LEFT JOIN tracks t INDEXED BY tracks_report"
+	    " ON t.id = x.track_id"
+	    " LEFT JOIN track_artists ta INDEXED BY track_artists_first"
+	    " ON ta.track_id = x.track_id AND ta.position = 0"
+	    " LEFT JOIN albums al INDEXED BY albums_year"
+	    " ON al.id = t.album_id",
+	/* The same without a period: a tenth faster. */
+	[S_FILL_LT_ALL] =
+	    "INSERT INTO lt SELECT x.track_id, x.n, x.ms, t.status,"
+	    " t.album_id, ta.artist_id, al.release_year"
+	    " FROM (SELECT track_id, count(*) AS n, sum(ms_played) AS ms"
+	    " FROM plays INDEXED BY plays_listen"
+	    " WHERE ms_played >= ?1"
 	    " GROUP BY track_id) x"
 	    " LEFT JOIN tracks t INDEXED BY tracks_report"
 	    " ON t.id = x.track_id"
@@ -1138,7 +1152,9 @@ prepare(struct rep *r)
 		sp_warnx_at(NULL, "%s", sp_store_errmsg(r->store));
 		return SP_FATAL_DB;
 	}
-	if ((status = run(r, period(r, r->st[S_FILL_LT]))) != SP_OK ||
+	sqlite3_bind_int64(r->st[S_FILL_LT_ALL], 1, minms);
+	if ((status = run(r, from != NULL || to != NULL ?
+	    period(r, r->st[S_FILL_LT]) : r->st[S_FILL_LT_ALL])) != SP_OK ||
 	    (status = run(r, r->st[S_FILL_AM])) != SP_OK)
 		return status;
 	st = r->st[S_TOTAL];
