@@ -335,3 +335,28 @@ tracks_report'
 	assert_equal "$(man_options sp-report)" "$(printf '%s\n' "$output" | help_options)"
 	assert_equal "$(man_synopsis sp-report)" "$(printf '%s\n' "$output" | help_synopsis)"
 }
+
+@test "sp-report: every report's NDJSON holds the rows and fields of its CSV" {
+	local r
+	for r in genres families decades years age artists tracks albums \
+	    months clock coverage; do
+		sp-report --csv --tz UTC "$r" | tr -d '\r' > "$BATS_TEST_TMPDIR/csv"
+		sp-report --json --tz UTC "$r" | jq -r '
+		    (if input_line_number == 1 then (keys_unsorted | join(","))
+		    else empty end),
+		    ([.[] | if . == null then "" elif type == "string" and
+		    test(",") then "\"" + . + "\"" elif type == "number" then
+		    tostring else . end] | join(","))' > "$BATS_TEST_TMPDIR/json"
+		# jq prints 1.00 as 1: compare the numbers as numbers.
+		run -0 awk -F, 'NR == FNR { a[FNR] = $0; next }
+		    { n = split(a[FNR], x, ","); split($0, y, ",")
+		      for (i = 1; i <= n; i++)
+			if (x[i] != y[i] && !(x[i] ~ /^-?[0-9.]+$/ &&
+			    y[i] ~ /^-?[0-9.]+$/ && x[i] + 0 == y[i] + 0)) {
+				print FILENAME ": " FNR ": " a[FNR] " / " $0
+				exit 1 } }
+		    END { if (FNR != length(a)) { print "rows differ"; exit 1 } }' \
+		    "$BATS_TEST_TMPDIR/csv" "$BATS_TEST_TMPDIR/json"
+		[ "$(wc -l < "$BATS_TEST_TMPDIR/csv")" -gt 1 ] || fail "$r: no rows"
+	done
+}
