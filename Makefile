@@ -16,7 +16,7 @@ BUILD ?= .
 # Debian packages sp needs to build, test and run its demo.
 DEPS = gcc make libcurl4-openssl-dev libjsmn-dev libsqlite3-dev \
 	libmicrohttpd-dev pkg-config bats bats-assert bats-support mandoc \
-	sqlite3 jq
+	sqlite3 jq libarchive-dev
 
 PROGS = $(patsubst bin/%.c,%,$(wildcard bin/sp-*.c))
 BIN = $(addprefix $(BUILD)/bin/,$(PROGS))
@@ -57,6 +57,9 @@ $(BUILD)/gen/%.o: $(BUILD)/gen/%.c Makefile
 $(BUILD)/libsp.a: $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
+
+# Only sp-history reads zip archives.
+$(BUILD)/bin/sp-history: LDLIBS += -larchive
 
 $(BUILD)/bin/sp-%: bin/sp-%.c $(BUILD)/libsp.a lib/*.h Makefile
 	@mkdir -p $(@D)
