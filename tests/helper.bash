@@ -115,3 +115,25 @@ emu_stop() {
 }
 
 teardown() { emu_stop; }
+
+# ro_store: move the store ($SP_DB, closed, in WAL mode, without -wal or
+# -shm files) into a fresh folder that the user of `as_reader` may read
+# but not write, and point SP_DB at it; RO_DIR is the folder (the caller
+# removes it).  as_reader CMD...: CMD as that user: nobody when we are
+# root (the folder's permissions do not bind root), else ourselves, the
+# folder being mode 0555.
+ro_store() {
+	RO_DIR=$(mktemp -d /tmp/sp-ro.XXXXXX) || return
+	mv "$SP_DB" "$RO_DIR/sp.db" || return
+	chmod 0644 "$RO_DIR/sp.db"
+	chmod 0555 "$RO_DIR"
+	export SP_DB="$RO_DIR/sp.db"
+}
+as_reader() {
+	if [ "$(id -u)" -eq 0 ]; then
+		setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		    env HOME=/nonexistent XDG_CACHE_HOME=/nonexistent "$@"
+	else
+		"$@"
+	fi
+}
