@@ -306,9 +306,9 @@ summary(const struct hist_ctx *ctx)
 	for (i = 0; i < NSKIP; i++)
 		sp_fmt_count(ctx->skipped[i], n[i]);
 	sp_fmt_count(ctx->plays, n[NSKIP]);
-	fprintf(stderr, "sp-history: %s play%s written; skipped: %s podcast "
+	sp_warnx_at(NULL, "%s play%s written; skipped: %s podcast "
 	    "episode%s, %s audiobook chapter%s, %s video%s, %s entr%s without "
-	    "a track, %s unreadable\n", n[NSKIP], ctx->plays == 1 ? "" : "s",
+	    "a track, %s unreadable", n[NSKIP], ctx->plays == 1 ? "" : "s",
 	    n[SK_PODCAST], ctx->skipped[SK_PODCAST] == 1 ? "" : "s",
 	    n[SK_AUDIOBOOK], ctx->skipped[SK_AUDIOBOOK] == 1 ? "" : "s",
 	    n[SK_VIDEO], ctx->skipped[SK_VIDEO] == 1 ? "" : "s",

@@ -208,7 +208,7 @@ out:
 	if (sp_close_stdout() != 0)
 		status = SP_FATAL_IO;
 	else if (!quiet)
-		fprintf(stderr, "sp-ids: %s %s%s%s%s%s\n", sp_fmt_count(n, num),
+		sp_warnx_at(NULL, "%s %s%s%s%s%s", sp_fmt_count(n, num),
 		    sp_kind_name(kind), n == 1 ? "" : "s", notracks ? ": no "
 		    "track is enriched yet, and " : "", notracks ?
 		    sp_kind_name(kind) : "", notracks ? "s come from tracks: "

@@ -4,29 +4,51 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sp_err.h"
 #include "sp_json.h"
 
+/*
+ * On a terminal, a message starts by going back to the start of the line
+ * and clearing it: whatever another program left there without a newline
+ * (sp-fetch's progress line) gives way, and is drawn again after.
+ */
+static int
+clean_line(void)
+{
+	static int tty = -1;
+
+	if (tty < 0)
+		tty = isatty(STDERR_FILENO);
+	return tty;
+}
+
+/* The whole message in one write, so that programs sharing a terminal
+ * cannot cut into each other's lines. */
 static void
 vwarn_at(const struct sp_pos *pos, int errnum, const char *fmt, va_list ap)
 {
-	char msg[1024];
+	char msg[1024], line[2048];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	flockfile(stderr);
-	fprintf(stderr, "%s: ", program_invocation_short_name);
-	if (pos != NULL && pos->file != NULL) {
-		if (pos->line > 0)
-			fprintf(stderr, "%s:%lu: ", pos->file, pos->line);
-		else
-			fprintf(stderr, "%s: ", pos->file);
-	}
-	if (errnum != 0)
-		fprintf(stderr, "%s: %s\n", msg, strerror(errnum));
+	if (pos != NULL && pos->file != NULL && pos->line > 0)
+		snprintf(line, sizeof(line), "%s%s: %s:%lu: %s%s%s\n",
+		    clean_line() ? "\r\033[K" : "",
+		    program_invocation_short_name, pos->file, pos->line, msg,
+		    errnum ? ": " : "", errnum ? strerror(errnum) : "");
+	else if (pos != NULL && pos->file != NULL)
+		snprintf(line, sizeof(line), "%s%s: %s: %s%s%s\n",
+		    clean_line() ? "\r\033[K" : "",
+		    program_invocation_short_name, pos->file, msg,
+		    errnum ? ": " : "", errnum ? strerror(errnum) : "");
 	else
-		fprintf(stderr, "%s\n", msg);
-	funlockfile(stderr);
+		snprintf(line, sizeof(line), "%s%s: %s%s%s\n",
+		    clean_line() ? "\r\033[K" : "",
+		    program_invocation_short_name, msg,
+		    errnum ? ": " : "", errnum ? strerror(errnum) : "");
+	fputs(line, stderr);
+	fflush(stderr);
 }
 
 void
