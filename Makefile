@@ -19,7 +19,9 @@ DEPS = gcc make libcurl4-openssl-dev libjsmn-dev libsqlite3-dev \
 	sqlite3 jq libarchive-dev
 
 PROGS = $(patsubst bin/%.c,%,$(wildcard bin/sp-*.c))
-BIN = $(addprefix $(BUILD)/bin/,$(PROGS))
+# Programs that are POSIX shell scripts over the others (bin/sp-NAME.sh).
+SCRIPTS = $(patsubst bin/%.sh,%,$(wildcard bin/sp-*.sh))
+BIN = $(addprefix $(BUILD)/bin/,$(PROGS) $(SCRIPTS))
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(LIBSRC)) \
 	$(BUILD)/gen/sp_genre_builtin.o
@@ -65,6 +67,12 @@ $(BUILD)/bin/sp-%: bin/sp-%.c $(BUILD)/libsp.a lib/*.h Makefile
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsp.a $(LDLIBS)
 
+$(BUILD)/bin/sp-%: bin/sp-%.sh
+	@mkdir -p $(@D)
+	cp bin/sp-$*.sh $@.tmp
+	chmod 0755 $@.tmp
+	mv $@.tmp $@
+
 # Installs whatever is missing, with apt-get (as root, or through sudo).
 # Does nothing when everything is there.  SP_NODEPS=1 skips it.
 deps:
@@ -104,7 +112,7 @@ install: build
 	install -m0644 lib/genre-rules.txt $(DESTDIR)$(PREFIX)/share/sp
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGS))
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGS) $(SCRIPTS))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MAN7)))
