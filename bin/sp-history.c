@@ -343,10 +343,12 @@ keep(struct names *nm, const char *a, const char *b)
 	char *s, **v;
 
 	if (nm->n == nm->cap) {
-		nm->cap = nm->cap ? nm->cap * 2 : 16;
-		if ((v = realloc(nm->v, nm->cap * sizeof(*v))) == NULL)
+		size_t cap = nm->cap ? nm->cap * 2 : 16;
+
+		if ((v = realloc(nm->v, cap * sizeof(*v))) == NULL)
 			return NULL;
 		nm->v = v;
+		nm->cap = cap;
 	}
 	if (asprintf(&s, "%s/%s", a, b) < 0)
 		return NULL;
@@ -439,9 +441,9 @@ folder(struct sp_jsarray *sa, struct names *nm, const char *name)
 		return SP_FATAL_IO;
 	}
 	for (i = 0; i < n; i++) {
-		if (status != SP_OK && status != SP_REJECTED)
-			;
-		else if (wanted(de[i]->d_name)) {
+		/* After a fatal error, only free what is left. */
+		if ((status == SP_OK || status == SP_REJECTED) &&
+		    wanted(de[i]->d_name)) {
 			found = 1;
 			if ((full = keep(nm, name, de[i]->d_name)) == NULL) {
 				sp_warnx_at(NULL, "out of memory");
