@@ -24,29 +24,31 @@ clean_line(void)
 	return tty;
 }
 
-/* The whole message in one write, so that programs sharing a terminal
- * cannot cut into each other's lines. */
+/*
+ * The whole message in one write, so that programs sharing a terminal
+ * cannot cut into each other's lines; a message too long for the buffer
+ * is cut, never its newline.
+ */
 static void
 vwarn_at(const struct sp_pos *pos, int errnum, const char *fmt, va_list ap)
 {
-	char msg[1024], line[2048];
+	char msg[1024], where[512], line[2048];
+	int n;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	where[0] = '\0';
 	if (pos != NULL && pos->file != NULL && pos->line > 0)
-		snprintf(line, sizeof(line), "%s%s: %s:%lu: %s%s%s\n",
-		    clean_line() ? "\r\033[K" : "",
-		    program_invocation_short_name, pos->file, pos->line, msg,
-		    errnum ? ": " : "", errnum ? strerror(errnum) : "");
+		snprintf(where, sizeof(where), "%s:%lu: ", pos->file,
+		    pos->line);
 	else if (pos != NULL && pos->file != NULL)
-		snprintf(line, sizeof(line), "%s%s: %s: %s%s%s\n",
-		    clean_line() ? "\r\033[K" : "",
-		    program_invocation_short_name, pos->file, msg,
-		    errnum ? ": " : "", errnum ? strerror(errnum) : "");
-	else
-		snprintf(line, sizeof(line), "%s%s: %s%s%s\n",
-		    clean_line() ? "\r\033[K" : "",
-		    program_invocation_short_name, msg,
-		    errnum ? ": " : "", errnum ? strerror(errnum) : "");
+		snprintf(where, sizeof(where), "%s: ", pos->file);
+	n = snprintf(line, sizeof(line), "%s%s: %s%s%s%s\n",
+	    clean_line() ? "\r\033[K" : "", program_invocation_short_name,
+	    where, msg, errnum ? ": " : "", errnum ? strerror(errnum) : "");
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line))
+		line[sizeof(line) - 2] = '\n';
 	fputs(line, stderr);
 	fflush(stderr);
 }
