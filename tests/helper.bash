@@ -137,3 +137,34 @@ as_reader() {
 		"$@"
 	fi
 }
+
+# screen: the lines a terminal shows for the bytes on stdin: \r goes back
+# to the start of the line, ESC [ K clears it from there, \n starts a
+# new line.
+screen() {
+	python3 -c '
+import sys
+data = sys.stdin.buffer.read().decode("utf-8", "replace")
+lines, cur, col, i = [], [], 0, 0
+while i < len(data):
+    if data.startswith("\x1b[K", i):
+        del cur[col:]
+        i += 3
+        continue
+    c = data[i]
+    if c == "\r":
+        col = 0
+    elif c == "\n":
+        lines.append("".join(cur))
+        cur, col = [], 0
+    else:
+        if col < len(cur):
+            cur[col] = c
+        else:
+            cur.append(c)
+        col += 1
+    i += 1
+if cur:
+    lines.append("".join(cur))
+print("\n".join(lines))'
+}

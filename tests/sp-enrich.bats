@@ -179,3 +179,13 @@ sp-enrich: tracks: stopped (status 2)'
 	run -0 sp-enrich -V
 	assert_regex "$output" '^sp-enrich [0-9]'
 }
+
+@test "sp-enrich: on a terminal: sp-fetch's progress is shown, and every line the screen keeps is a whole message" {
+	emu_start --latency 30
+	script -qec "sp-enrich '$EXPORT'" /dev/null >"$T/tty"
+	grep -q 'ETA [0-9]' "$T/tty"
+	screen <"$T/tty" | quiet | sed -E 's/; [0-9]+ s$/; T s/' >"$T/screen"
+	assert_equal "$(head -n 8 "$T/screen")" "$SUMMARY"
+	assert_equal "$(tail -n 1 "$T/screen")" 'sp-audit: all checks pass'
+	run -1 grep -v -e '^sp-[a-z]*: ' "$T/screen"
+}
