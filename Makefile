@@ -16,7 +16,7 @@ BUILD ?= .
 # Debian packages sp needs to build, test and run its demo.
 DEPS = gcc make libcurl4-openssl-dev libjsmn-dev libsqlite3-dev \
 	libmicrohttpd-dev pkg-config bats bats-assert bats-support mandoc \
-	sqlite3 jq libarchive-dev
+	sqlite3 jq libarchive-dev python3
 
 PROGS = $(patsubst bin/%.c,%,$(wildcard bin/sp-*.c))
 # Programs that are POSIX shell scripts over the others (bin/sp-NAME.sh).
