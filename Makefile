@@ -16,10 +16,12 @@ BUILD ?= .
 # Debian packages sp needs to build, test and run its demo.
 DEPS = gcc make libcurl4-openssl-dev libjsmn-dev libsqlite3-dev \
 	libmicrohttpd-dev pkg-config bats bats-assert bats-support mandoc \
-	sqlite3 jq chromium
+	sqlite3 jq libarchive-dev python3 chromium
 
 PROGS = $(patsubst bin/%.c,%,$(wildcard bin/sp-*.c))
-BIN = $(addprefix $(BUILD)/bin/,$(PROGS))
+# Programs that are POSIX shell scripts over the others (bin/sp-NAME.sh).
+SCRIPTS = $(patsubst bin/%.sh,%,$(wildcard bin/sp-*.sh))
+BIN = $(addprefix $(BUILD)/bin/,$(PROGS) $(SCRIPTS))
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(LIBSRC)) \
 	$(BUILD)/gen/sp_genre_builtin.o
@@ -72,9 +74,18 @@ $(BUILD)/libsp.a: $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
+# Only sp-history reads zip archives.
+$(BUILD)/bin/sp-history: LDLIBS += -larchive
+
 $(BUILD)/bin/sp-%: bin/sp-%.c $(BUILD)/libsp.a lib/*.h Makefile
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsp.a $(LDLIBS)
+
+$(BUILD)/bin/sp-%: bin/sp-%.sh
+	@mkdir -p $(@D)
+	cp bin/sp-$*.sh $@.tmp
+	chmod 0755 $@.tmp
+	mv $@.tmp $@
 
 # Installs whatever is missing, with apt-get (as root, or through sudo).
 # Does nothing when everything is there.  SP_NODEPS=1 skips it.
@@ -115,7 +126,7 @@ install: build
 	install -m0644 lib/genre-rules.txt $(DESTDIR)$(PREFIX)/share/sp
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGS))
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGS) $(SCRIPTS))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MAN7)))

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,8 +47,22 @@ static const char *secretfile;
 static long long timeout = 30;
 static enum sp_kind bare = SP_KIND_TRACK;
 
+/*
+ * Retry and give-up messages of one reason: the first SHOWN are printed,
+ * the others counted and said in one line at the end.
+ */
+#define SHOWN	5
+#define NSAME	16
+struct same {
+	enum sp_api_ev	 type;
+	char		 reason[64];
+	unsigned long	 shown, more;
+};
+
 struct fetch_ctx {
 	struct sp_api	*api;
+	struct same	 same[NSAME];
+	int		 nsame;
 	struct sp_jsonw	*w;
 	struct sp_pos	*pos;		/* input position of each queued id */
 	size_t		 npos, cappos;
@@ -92,6 +107,50 @@ unprogress(struct fetch_ctx *ctx)
 		fputs("\r\033[K", stderr);
 		ctx->drawn = 0;
 	}
+}
+
+/* Whether to print this retry or give-up message, or only count it. */
+static int
+show(struct fetch_ctx *ctx, const struct sp_api_event *ev)
+{
+	struct same *m = NULL;
+	int i;
+
+	for (i = 0; i < ctx->nsame; i++) {
+		m = &ctx->same[i];
+		if (m->type == ev->type && strcmp(m->reason, ev->reason) == 0)
+			break;
+	}
+	if (i == ctx->nsame) {
+		if (ctx->nsame == NSAME)
+			return 1;	/* too many kinds to count: say all */
+		m = &ctx->same[ctx->nsame++];
+		m->type = ev->type;
+		snprintf(m->reason, sizeof(m->reason), "%s", ev->reason);
+		m->shown = m->more = 0;
+	}
+	if (m->shown < SHOWN) {
+		m->shown++;
+		return 1;
+	}
+	m->more++;
+	return 0;
+}
+
+/* The messages counted and not shown. */
+static void
+counted(struct fetch_ctx *ctx)
+{
+	char n[32];
+	int i;
+
+	for (i = 0; i < ctx->nsame; i++)
+		if (ctx->same[i].more > 0)
+			sp_warnx_at(NULL, "%s: %s more %s like the above, not "
+			    "shown one by one", ctx->same[i].reason,
+			    sp_fmt_count(ctx->same[i].more, n),
+			    ctx->same[i].type == SP_API_EV_RETRY ? "retries" :
+			    "ids given up on");
 }
 
 /* Queue the id of one input line. */
@@ -204,35 +263,41 @@ on_event(const struct sp_api_event *ev, void *arg)
 	const struct sp_pos *pos = ev->id != NULL ?
 	    &ctx->pos[(uintptr_t)ev->user] : NULL;
 	struct sp_api_stats st;
-	char a[32], b[32], eta[32];
-	double left;
+	char a[32], b[32], eta[32], line[256];
+	size_t n;
 
 	switch (ev->type) {
 	case SP_API_EV_PROGRESS:
 		if (!progress)
 			return;
 		sp_api_stats(ctx->api, &st);
-		left = (double)(st.ids - st.ok - st.notfound - st.failed);
-		if (st.rate > 0)
-			sp_fmt_secs((long long)(left / st.rate + ev->wait),
-			    eta);
-		else
-			strcpy(eta, "?");
-		fprintf(stderr, "\r\033[Ksp-fetch: %s/%s ids, %.1f req/s",
-		    sp_fmt_count(st.ok + st.notfound + st.failed, a),
-		    sp_fmt_count(st.ids, b), st.rate);
-		if (ev->wait > 0)
-			fprintf(stderr, ", waiting %.0f s", ev->wait);
-		fprintf(stderr, ", ETA %s", eta);
+		/* One write: another program's message cannot cut into it. */
+		n = (size_t)snprintf(line, sizeof(line), "\r\033[Ksp-fetch: "
+		    "%s/%s ids", sp_fmt_count(st.ok + st.notfound + st.failed,
+		    a), sp_fmt_count(st.ids, b));
+		if (st.eta >= 0 && n < sizeof(line))
+			n += (size_t)snprintf(line + n, sizeof(line) - n,
+			    ", %.1f req/s", st.rate);
+		if (ev->wait > 0 && n < sizeof(line))
+			n += (size_t)snprintf(line + n, sizeof(line) - n,
+			    ", waiting %.0f s", ev->wait);
+		if (st.eta >= 0 && n < sizeof(line))
+			snprintf(line + n, sizeof(line) - n, ", ETA %s",
+			    sp_fmt_secs((long long)ceil(st.eta), eta));
+		fputs(line, stderr);
 		ctx->drawn = 1;
 		return;
 	case SP_API_EV_RETRY:
+		if (!show(ctx, ev))
+			return;
 		unprogress(ctx);
 		sp_warnx_at(pos, "%s %s: %s, retrying in %.0f s (%d left)",
 		    sp_kind_name(ev->kind), ev->id, ev->reason, ev->wait,
 		    ev->left);
 		return;
 	case SP_API_EV_GIVEUP:
+		if (!show(ctx, ev))
+			return;
 		unprogress(ctx);
 		sp_warnx_at(pos, "%s %s: %s, no retries left: not fetched, "
 		    "it stays pending", sp_kind_name(ev->kind), ev->id,
@@ -296,9 +361,9 @@ summary(struct fetch_ctx *ctx)
 	char a[32], b[32], c[32], d[32], e[32], f[32];
 
 	sp_api_stats(ctx->api, &st);
-	fprintf(stderr, "sp-fetch: %s fetched, %s not found, %s not fetched "
+	sp_warnx_at(NULL, "%s fetched, %s not found, %s not fetched "
 	    "of %s id%s; %s request%s (%lu for tokens), %s answered 429, "
-	    "waited %.0f s; %.0f s\n", sp_fmt_count(st.ok, a),
+	    "waited %.0f s; %.0f s", sp_fmt_count(st.ok, a),
 	    sp_fmt_count(st.notfound, b), sp_fmt_count(st.ids - st.ok -
 	    st.notfound, c), sp_fmt_count(st.ids, d), st.ids == 1 ? "" : "s",
 	    sp_fmt_count(st.requests + st.tokens, e),
@@ -412,6 +477,7 @@ main(int argc, char *argv[])
 	}
 	unprogress(&ctx);
 	if (!ctx.gone) {
+		counted(&ctx);
 		stopped(&ctx);
 		if (!quiet)
 			summary(&ctx);

@@ -1,12 +1,23 @@
 /*
  * sp-history: read Spotify export files (Extended Streaming History, or
- * the short account-data export) and write one play record per play of
+ * the short account-data export), as files, the folder they are in, or
+ * the zip archive Spotify sends, and write one play record per play of
  * music.
  */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
 
 #include "sp.h"
 #include "sp_err.h"
@@ -295,21 +306,205 @@ summary(const struct hist_ctx *ctx)
 	for (i = 0; i < NSKIP; i++)
 		sp_fmt_count(ctx->skipped[i], n[i]);
 	sp_fmt_count(ctx->plays, n[NSKIP]);
-	fprintf(stderr, "sp-history: %s play%s written; skipped: %s podcast "
+	sp_warnx_at(NULL, "%s play%s written; skipped: %s podcast "
 	    "episode%s, %s audiobook chapter%s, %s video%s, %s entr%s without "
-	    "a track, %s unreadable\n", n[NSKIP], ctx->plays == 1 ? "" : "s",
+	    "a track, %s unreadable", n[NSKIP], ctx->plays == 1 ? "" : "s",
 	    n[SK_PODCAST], ctx->skipped[SK_PODCAST] == 1 ? "" : "s",
 	    n[SK_AUDIOBOOK], ctx->skipped[SK_AUDIOBOOK] == 1 ? "" : "s",
 	    n[SK_VIDEO], ctx->skipped[SK_VIDEO] == 1 ? "" : "s",
 	    n[SK_EMPTY], ctx->skipped[SK_EMPTY] == 1 ? "y" : "ies", n[SK_BAD]);
 }
 
+/* The streaming-history files of a folder or an archive, by name. */
+static int
+wanted(const char *path)
+{
+	static const char *const pat[] = { "Streaming_History_Audio_*.json",
+	    "StreamingHistory*.json", "endsong*.json" };
+	const char *base = strrchr(path, '/');
+	size_t i;
+
+	base = base != NULL ? base + 1 : path;
+	for (i = 0; i < sizeof(pat) / sizeof(pat[0]); i++)
+		if (fnmatch(pat[i], base, 0) == 0)
+			return 1;
+	return 0;
+}
+
+/* Input names live until the end: messages and ctx->warned point to them. */
+struct names {
+	char	**v;
+	size_t	  n, cap;
+};
+
+static const char *
+keep(struct names *nm, const char *a, const char *b)
+{
+	char *s, **v;
+
+	if (nm->n == nm->cap) {
+		size_t cap = nm->cap ? nm->cap * 2 : 16;
+
+		if ((v = realloc(nm->v, cap * sizeof(*v))) == NULL)
+			return NULL;
+		nm->v = v;
+		nm->cap = cap;
+	}
+	if (asprintf(&s, "%s/%s", a, b) < 0)
+		return NULL;
+	return nm->v[nm->n++] = s;
+}
+
+static ssize_t
+fdread(void *src, void *buf, size_t n)
+{
+	return read(*(int *)src, buf, n);
+}
+
+static ssize_t
+arread(void *src, void *buf, size_t n)
+{
+	la_ssize_t r = archive_read_data(src, buf, n);
+
+	if (r < 0)
+		errno = EIO;
+	return r < 0 ? -1 : r;
+}
+
+/* The streaming-history members of a zip archive open on fd. */
+static int
+zip(struct sp_jsarray *sa, struct names *nm, const char *name, int fd)
+{
+	struct archive *a;
+	struct archive_entry *e;
+	const char *path, *full;
+	int rc, status = SP_OK, n = 0;
+
+	if ((a = archive_read_new()) == NULL)
+		return SP_FATAL_IO;
+	archive_read_support_format_zip(a);
+	if (archive_read_open_fd(a, fd, 64 * 1024) != ARCHIVE_OK) {
+		sp_warnx_at(&(struct sp_pos){ name, 0 }, "not a zip archive: "
+		    "%s", archive_error_string(a));
+		archive_read_free(a);
+		return SP_FATAL_IO;
+	}
+	while ((rc = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
+	    rc == ARCHIVE_WARN) {
+		path = archive_entry_pathname(e);
+		if (archive_entry_filetype(e) != AE_IFREG || path == NULL ||
+		    !wanted(path))
+			continue;
+		if ((full = keep(nm, name, path)) == NULL) {
+			sp_warnx_at(NULL, "out of memory");
+			status = SP_FATAL_IO;
+			break;
+		}
+		n++;
+		status = sp_jsarray_read(sa, full, SP_JSARRAY_FILE, arread, a);
+		if (status != SP_OK && status != SP_REJECTED)
+			break;
+	}
+	if (rc == ARCHIVE_FATAL) {
+		sp_warnx_at(&(struct sp_pos){ name, 0 }, "zip archive: %s",
+		    archive_error_string(a));
+		status = SP_FATAL_IO;
+	} else if (n == 0 && status == SP_OK) {
+		sp_warnx_at(&(struct sp_pos){ name, 0 }, "no streaming "
+		    "history in this archive (Streaming_History_Audio_*.json "
+		    "or StreamingHistory*.json)");
+		status = SP_REJECTED;
+	}
+	archive_read_free(a);
+	return status;
+}
+
+static int
+bydirent(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int
+onefile(struct sp_jsarray *sa, struct names *nm, const char *name);
+
+/* The streaming-history files of a folder, in the order of their names. */
+static int
+folder(struct sp_jsarray *sa, struct names *nm, const char *name)
+{
+	struct dirent **de;
+	const char *full;
+	int i, n, status = SP_OK, st, found = 0;
+
+	if ((n = scandir(name, &de, NULL, bydirent)) < 0) {
+		sp_warn_at(&(struct sp_pos){ name, 0 }, "cannot read folder");
+		return SP_FATAL_IO;
+	}
+	for (i = 0; i < n; i++) {
+		/* After a fatal error, only free what is left. */
+		if ((status == SP_OK || status == SP_REJECTED) &&
+		    wanted(de[i]->d_name)) {
+			found = 1;
+			if ((full = keep(nm, name, de[i]->d_name)) == NULL) {
+				sp_warnx_at(NULL, "out of memory");
+				status = SP_FATAL_IO;
+			} else {
+				st = onefile(sa, nm, full);
+				status = sp_status_merge(status, st);
+			}
+		}
+		free(de[i]);
+	}
+	free(de);
+	if (!found && status == SP_OK) {
+		sp_warnx_at(&(struct sp_pos){ name, 0 }, "no streaming "
+		    "history in this folder (Streaming_History_Audio_*.json "
+		    "or StreamingHistory*.json)");
+		status = SP_REJECTED;
+	}
+	return status;
+}
+
+/* One operand: a file of JSON arrays, a zip archive or a folder. */
+static int
+onefile(struct sp_jsarray *sa, struct names *nm, const char *name)
+{
+	struct stat sb;
+	char magic[4];
+	int fd, status;
+
+	if (strcmp(name, "-") == 0) {
+		fd = STDIN_FILENO;
+		return sp_jsarray_read(sa, "stdin", 0, fdread, &fd);
+	}
+	if ((fd = open(name, O_RDONLY | O_CLOEXEC)) < 0) {
+		sp_warn_at(&(struct sp_pos){ name, 0 }, "cannot open");
+		return SP_FATAL_IO;
+	}
+	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		close(fd);
+		return folder(sa, nm, name);
+	}
+	/* A zip archive starts with a local file header (or is empty). */
+	if (pread(fd, magic, 4, 0) == 4 && (memcmp(magic, "PK\3\4", 4) == 0 ||
+	    memcmp(magic, "PK\5\6", 4) == 0))
+		status = zip(sa, nm, name, fd);
+	else
+		status = sp_jsarray_read(sa, name, SP_JSARRAY_FILE, fdread,
+		    &fd);
+	close(fd);
+	return status;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct hist_ctx ctx;
+	struct sp_jsarray *sa;
+	struct names nm = { NULL, 0, 0 };
 	unsigned long long bad;
-	int c, status;
+	size_t k;
+	int c, i, st, status = SP_OK;
 
 	memset(&ctx, 0, sizeof(ctx));
 	while ((c = getopt_long(argc, argv, "hqV", longopts, NULL)) != -1)
@@ -327,14 +522,34 @@ main(int argc, char *argv[])
 		}
 	argc -= optind;
 	argv += optind;
+	if (argc == 0 && isatty(STDIN_FILENO)) {
+		sp_warnx_at(NULL, "no file named and standard input is a "
+		    "terminal: name the export's files "
+		    "(Streaming_History_Audio_*.json), their folder or the zip "
+		    "archive Spotify sent, or pipe a JSON array in");
+		return SP_USAGE;
+	}
 
-	if ((ctx.w = sp_jsonw_new()) == NULL) {
+	if ((ctx.w = sp_jsonw_new()) == NULL ||
+	    (sa = sp_jsarray_new(on_entry, &ctx)) == NULL) {
 		sp_warnx_at(NULL, "out of memory");
+		sp_jsonw_free(ctx.w);
 		return SP_FATAL_IO;
 	}
-	status = sp_jsarray_each(argc, argv, on_entry, &ctx, &bad);
+	for (i = 0; i < (argc > 0 ? argc : 1); i++) {
+		st = onefile(sa, &nm, argc > 0 ? argv[i] : "-");
+		status = sp_status_merge(status, st);
+		/* A file that cannot be opened: the others are still read. */
+		if (st != SP_OK && st != SP_REJECTED && st != SP_FATAL_IO)
+			break;
+	}
+	sp_jsarray_fail(sa, status);
+	status = sp_jsarray_free(sa, &bad);
 	ctx.skipped[SK_BAD] += bad;
 	sp_jsonw_free(ctx.w);
+	for (k = 0; k < nm.n; k++)
+		free(nm.v[k]);
+	free(nm.v);
 	if (sp_close_stdout() != 0)
 		status = sp_status_merge(status, SP_FATAL_IO);
 	if (!quiet)

@@ -67,6 +67,11 @@ static const char *const sql[] = {
 	    " ORDER BY coalesce(sum(p.ms_played), 0) DESC, a.id LIMIT ?4",
 };
 
+/* Whether any track is enriched: artists and albums come from tracks. */
+static const char *const anyok[] = {
+	"SELECT EXISTS (SELECT 1 FROM tracks WHERE status = 'ok')"
+};
+
 _Noreturn static void
 usage(FILE *f, int status)
 {
@@ -92,12 +97,12 @@ main(int argc, char *argv[])
 {
 	struct sp_store *store = NULL;
 	struct sp_jsonw *w;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st, *ok;
 	enum sp_kind kind;
 	unsigned long long n = 0;
 	char *path, *msg, cutoff[SP_TS_LEN + 1], num[32];
 	const char *id;
-	int c, rc, status = SP_OK;
+	int c, rc, status = SP_OK, notracks = 0;
 
 	while ((c = getopt_long(argc, argv, "d:hqV", longopts, NULL)) != -1)
 		switch (c) {
@@ -145,6 +150,9 @@ main(int argc, char *argv[])
 		return SP_FATAL_DB;
 	}
 	status = sp_store_open(path, SP_STORE_EXISTING | SP_STORE_SCAN, &store, &msg);
+	if (status == SP_OK && sp_store_readonly(store))
+		sp_warnx_at(&(struct sp_pos){ path, 0 }, "opened read-only "
+		    "(its folder is not writable)");
 	free(path);
 	if (status != SP_OK) {
 		sp_warnx_at(NULL, "%s", msg ? msg : "out of memory");
@@ -156,7 +164,8 @@ main(int argc, char *argv[])
 		sp_store_close(store);
 		return SP_FATAL_IO;
 	}
-	if (sp_store_prepare(store, &sql[kind], 1, &st) != 0) {
+	if (sp_store_prepare(store, &sql[kind], 1, &st) != 0 ||
+	    sp_store_prepare(store, anyok, 1, &ok) != 0) {
 		sp_warnx_at(NULL, "%s", sp_store_errmsg(store));
 		status = SP_FATAL_DB;
 		goto out;
@@ -188,13 +197,22 @@ main(int argc, char *argv[])
 		status = SP_FATAL_DB;
 	}
 	sqlite3_reset(st);
+	if (status == SP_OK && n == 0 && kind != SP_KIND_TRACK) {
+		if ((rc = sqlite3_step(ok)) == SQLITE_ROW)
+			notracks = sqlite3_column_int(ok, 0) == 0;
+		sqlite3_reset(ok);
+	}
 out:
 	sp_jsonw_free(w);
 	sp_store_close(store);
 	if (sp_close_stdout() != 0)
 		status = SP_FATAL_IO;
 	else if (!quiet)
-		fprintf(stderr, "sp-ids: %s %s%s\n", sp_fmt_count(n, num),
-		    sp_kind_name(kind), n == 1 ? "" : "s");
+		sp_warnx_at(NULL, "%s %s%s%s%s%s", sp_fmt_count(n, num),
+		    sp_kind_name(kind), n == 1 ? "" : "s", notracks ? ": no "
+		    "track is enriched yet, and " : "", notracks ?
+		    sp_kind_name(kind) : "", notracks ? "s come from tracks: "
+		    "enrich tracks first (sp-ids tracks | sp-fetch | "
+		    "sp-normalize | sp-load)" : "");
 	return status;
 }

@@ -843,28 +843,32 @@ on_record(struct sp_rec *rec, void *arg)
 	return rc;
 }
 
+/* One line, written at once (sp_warnx_at), as every message. */
 static void
 summary(const struct load_ctx *ctx)
 {
 	unsigned long long total = 0;
-	char a[32], b[32];
+	char a[32], b[32], line[512];
+	size_t n;
 	int k, first = 1;
 
 	for (k = 0; k < NKIND; k++)
 		total += ctx->count[k];
-	fprintf(stderr, "sp-load: %s record%s", sp_fmt_count(total, a),
-	    total == 1 ? "" : "s");
-	for (k = 0; k < NKIND; k++) {
+	n = (size_t)snprintf(line, sizeof(line), "%s record%s",
+	    sp_fmt_count(total, a), total == 1 ? "" : "s");
+	for (k = 0; k < NKIND && n < sizeof(line); k++) {
 		if (ctx->count[k] == 0)
 			continue;
-		fprintf(stderr, "%s %s %s", first ? ":" : ",",
-		    sp_fmt_count(ctx->count[k], a), kindname[k]);
-		if (k == K_PLAY)
-			fprintf(stderr, " (%s new)",
-			    sp_fmt_count(ctx->newplays, b));
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %s %s",
+		    first ? ":" : ",", sp_fmt_count(ctx->count[k], a),
+		    kindname[k]);
+		if (k == K_PLAY && n < sizeof(line))
+			n += (size_t)snprintf(line + n, sizeof(line) - n,
+			    " (%s new)", sp_fmt_count(ctx->newplays, b));
 		first = 0;
 	}
-	fprintf(stderr, "; %s rejected\n", sp_fmt_count(ctx->rejected, a));
+	sp_warnx_at(NULL, "%s; %s rejected", line, sp_fmt_count(ctx->rejected,
+	    a));
 }
 
 int

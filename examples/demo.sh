@@ -29,7 +29,8 @@ export SP_API_URL="http://127.0.0.1:$port/v1"
 export SP_TOKEN_URL="http://127.0.0.1:$port/api/token"
 
 echo "== sp demo: the bundled example against the emulator on port $port"
-bash "$top/examples/enrich.sh" "$top"/examples/export/*.json
+# The whole job: load, enrich, and the audit's verdict (sp-audit -q).
+sp-enrich "$top/examples/export"
 echo
 echo "== the store: $SP_DB (SQL examples: examples/queries.sql)"
 sp-report families

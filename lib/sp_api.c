@@ -25,6 +25,7 @@
 #include "sp.h"
 #include "sp_api.h"
 #include "sp_auth.h"
+#include "sp_err.h"
 #include "sp_json.h"
 #include "sp_jsonw.h"
 #include "sp_ndjson.h"
@@ -115,6 +116,9 @@ struct sp_api {
 	struct req		*flight;	/* requests in flight */
 	int			 nobatch;
 	int			 batchok;	/* a batch was answered */
+	int			 answered;	/* the API host answered once */
+	double			 lat_sum;	/* seconds requests took, */
+	unsigned long		 lat_n;		/* over so many */
 	const char		*token;
 	unsigned		 gen;
 	/* Pacing. */
@@ -446,6 +450,27 @@ sp_api_free(struct sp_api *a)
 		curl_global_cleanup();
 }
 
+/* An http or https URL with a host: what SP_API_URL must be. */
+static int
+urlvalid(const char *url)
+{
+	CURLU *u;
+	char *scheme = NULL, *host = NULL;
+	int ok;
+
+	if ((u = curl_url()) == NULL)
+		return 0;
+	ok = curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0) &&
+	    *host != '\0';
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return ok;
+}
+
 int
 sp_api_from_env(const struct sp_api_opts *o, const char *secret_file,
     struct sp_api **out, char err[SP_API_ERRSIZE])
@@ -461,6 +486,16 @@ sp_api_from_env(const struct sp_api_opts *o, const char *secret_file,
 		api = DEFAULT_API;
 	if ((tok = getenv("SP_TOKEN_URL")) == NULL || *tok == '\0')
 		tok = DEFAULT_TOKEN;
+	if (!urlvalid(api) || !urlvalid(tok)) {
+		char q[SP_QUOTE_SIZE];
+		const char *bad_url = urlvalid(api) ? tok : api;
+
+		snprintf(err, SP_API_ERRSIZE, "%s is not a valid URL: %s "
+		    "(expected https://HOST/PATH, or http:// to a loopback "
+		    "address)", bad_url == api ? "SP_API_URL" : "SP_TOKEN_URL",
+		    sp_quote(bad_url, strlen(bad_url), q));
+		return SP_USAGE;
+	}
 	if (!sp_url_safe(api)) {
 		snprintf(err, SP_API_ERRSIZE, "refusing to send credentials "
 		    "to %s: use https, or http to a loopback address", api);
@@ -835,6 +870,13 @@ transient(struct run *r, const struct req *q, const char *reason,
 	double wait;
 	int i, left;
 
+	/* The run is stopping: what was in flight stays pending, unsaid. */
+	if (a->stop != SP_API_STOP_NONE) {
+		if (q->type != R_PAGE || (a->item[q->item[0]].state ==
+		    I_PAGING && q->pgen == a->item[q->item[0]].pgen))
+			requeue(a, q);
+		return;
+	}
 	for (i = 0; i < q->n; i++) {
 		it = &a->item[q->item[i]];
 		if (q->type == R_PAGE) {
@@ -1282,9 +1324,22 @@ done(struct run *r, struct req *q, CURLcode cc, double now)
 				    LIMIT_TEXT ")");
 			return;
 		}
+		/*
+		 * Refused before the API host ever answered: not a blip but
+		 * a wrong SP_API_URL (or no server there); retrying every id
+		 * would only say so thousands of times.
+		 */
+		if (cc == CURLE_COULDNT_CONNECT && !a->answered) {
+			requeue(a, q);
+			stopwith(a, SP_API_STOP_URL, SP_USAGE, "%s: connection "
+			    "refused to every first request: check SP_API_URL; "
+			    "nothing more is requested", a->base);
+			return;
+		}
 		transient(r, q, curlreason(cc), now);
 		return;
 	}
+	a->answered = 1;
 	/* Sent after the last 429 and let through: no more backoff. */
 	if (code != 429 && q->sent > a->last429)
 		a->backoff = 0;
@@ -1376,15 +1431,46 @@ done(struct run *r, struct req *q, CURLcode cc, double now)
 	}
 }
 
+/*
+ * How long the rest will take: the requests left at the pace the run
+ * keeps to (the learned window limit, --rate, or what the jobs in flight
+ * get through at the latency seen so far), after the wait that is
+ * running.  Not known before the first answer.
+ */
+static double
+eta(struct sp_api *a, double now)
+{
+	double left, pace;
+
+	if (a->lat_n == 0)
+		return -1;
+	left = (double)(a->st.ids - a->st.ok - a->st.notfound - a->st.failed);
+	if (a->o.batch && !a->nobatch)
+		left = ceil(left / MAXBATCH);
+	left += (double)(a->pageq.n / 2);
+	pace = a->o.jobs / fmax(a->lat_sum / a->lat_n, 1e-3);
+	if (a->o.rate > 0)
+		pace = fmin(pace, a->o.rate);
+	if (a->limit > 0)
+		pace = fmin(pace, a->limit / a->o.window);
+	return fmax(a->pause - now, 0) + left / pace;
+}
+
 static void
 progress(struct run *r, double now)
 {
 	struct sp_api *a = r->a;
-	size_t n;
+	size_t i, n = 0;
 
 	a->st.elapsed = now - a->t0;
-	n = inwindow(a, now);
-	a->st.rate = (double)n / fmax(1, fmin(a->o.window, now - a->t0));
+	/* This run's sends of the last window: not an earlier run's. */
+	inwindow(a, now);
+	for (i = 0; i < a->nsent; i++)
+		if (a->sent[(a->senthead + i) % a->sentcap] >= a->t0)
+			n++;
+	a->st.rate = a->lat_n == 0 ? 0 : (double)n / fmax(1,
+	    fmin(a->o.window, now - a->t0));
+	a->st.eta = eta(a, now);
 	a->st.tokens = sp_auth_requests(a->o.auth);
 	event(r, SP_API_EV_PROGRESS, -1, NULL, a->pause > now ?
 	    a->pause - now : 0, 0);
@@ -1468,7 +1554,10 @@ sp_api_run(struct sp_api *a, sp_api_result_fn *result, sp_api_event_fn *ev,
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
 			    (char **)&q);
 			landed(a, q);
-			done(&r, q, m->data.result, mono());
+			now = mono();
+			a->lat_sum += now - q->sent;
+			a->lat_n++;
+			done(&r, q, m->data.result, now);
 			req_free(q);
 			ndone++;
 		}

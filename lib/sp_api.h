@@ -84,7 +84,11 @@ struct sp_api_stats {
 	unsigned long	 r429;		/* answered 429 */
 	double		 waited;	/* seconds paused by Retry-After */
 	double		 elapsed;	/* seconds since the run began */
-	double		 rate;		/* requests per second, lately */
+	double		 rate;		/* requests per second, lately; 0 before
+					   the first answer */
+	double		 eta;		/* seconds left, estimated from the
+					   pace kept and the wait running;
+					   < 0: not known yet */
 };
 
 /* Why a run stopped before its end. */

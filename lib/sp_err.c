@@ -4,29 +4,53 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sp_err.h"
 #include "sp_json.h"
 
+/*
+ * On a terminal, a message starts by going back to the start of the line
+ * and clearing it: whatever another program left there without a newline
+ * (sp-fetch's progress line) gives way, and is drawn again after.
+ */
+static int
+clean_line(void)
+{
+	static int tty = -1;
+
+	if (tty < 0)
+		tty = isatty(STDERR_FILENO);
+	return tty;
+}
+
+/*
+ * The whole message in one write, so that programs sharing a terminal
+ * cannot cut into each other's lines; a message too long for the buffer
+ * is cut, never its newline.
+ */
 static void
 vwarn_at(const struct sp_pos *pos, int errnum, const char *fmt, va_list ap)
 {
-	char msg[1024];
+	char msg[1024], where[512], line[2048];
+	int n;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	flockfile(stderr);
-	fprintf(stderr, "%s: ", program_invocation_short_name);
-	if (pos != NULL && pos->file != NULL) {
-		if (pos->line > 0)
-			fprintf(stderr, "%s:%lu: ", pos->file, pos->line);
-		else
-			fprintf(stderr, "%s: ", pos->file);
-	}
-	if (errnum != 0)
-		fprintf(stderr, "%s: %s\n", msg, strerror(errnum));
-	else
-		fprintf(stderr, "%s\n", msg);
-	funlockfile(stderr);
+	where[0] = '\0';
+	if (pos != NULL && pos->file != NULL && pos->line > 0)
+		snprintf(where, sizeof(where), "%s:%lu: ", pos->file,
+		    pos->line);
+	else if (pos != NULL && pos->file != NULL)
+		snprintf(where, sizeof(where), "%s: ", pos->file);
+	n = snprintf(line, sizeof(line), "%s%s: %s%s%s%s\n",
+	    clean_line() ? "\r\033[K" : "", program_invocation_short_name,
+	    where, msg, errnum ? ": " : "", errnum ? strerror(errnum) : "");
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line))
+		line[sizeof(line) - 2] = '\n';
+	fputs(line, stderr);
+	fflush(stderr);
 }
 
 void

@@ -23,7 +23,7 @@ enum state {
 	BAD		/* not an array: skip the rest of this input */
 };
 
-struct scan {
+struct sp_jsarray {
 	struct sp_rec	 rec;
 	struct sp_json	*j;
 	sp_ndjson_fn	*fn;
@@ -36,6 +36,7 @@ struct scan {
 	int		 depth;
 	int		 instr;
 	int		 esc;
+	int		 seen;		/* a byte that is not white space */
 	unsigned long	 line;		/* current line */
 	int		 status;
 	unsigned long long bad;		/* entries rejected here */
@@ -48,7 +49,7 @@ isws(int c)
 }
 
 static void
-reject(struct scan *s, const char *msg, size_t where)
+reject(struct sp_jsarray *s, const char *msg, size_t where)
 {
 	if (where > 0)
 		sp_warnx_at(&s->rec.pos, "entry %lu: %s at byte %zu",
@@ -61,7 +62,7 @@ reject(struct scan *s, const char *msg, size_t where)
 
 /* The element is complete: parse it and call back.  0, or -1 to stop. */
 static int
-element(struct scan *s)
+element(struct sp_jsarray *s)
 {
 	size_t where;
 	int e, rc;
@@ -91,7 +92,7 @@ element(struct scan *s)
 }
 
 static int
-append(struct scan *s, char c)
+append(struct sp_jsarray *s, char c)
 {
 	char *b;
 	size_t cap;
@@ -114,7 +115,7 @@ append(struct scan *s, char c)
 }
 
 static void
-begin(struct scan *s)
+begin(struct sp_jsarray *s)
 {
 	s->state = ELEM;
 	s->len = 0;
@@ -128,7 +129,7 @@ begin(struct scan *s)
 
 /* Feed one byte; 0, or -1 to stop this input. */
 static int
-feed(struct scan *s, char c)
+feed(struct sp_jsarray *s, char c)
 {
 	switch (s->state) {
 	case BAD:
@@ -143,6 +144,7 @@ feed(struct scan *s, char c)
 		}
 		s->rec.pos.line = s->line;
 		sp_warnx_at(&s->rec.pos, "not a JSON array");
+		s->bad++;	/* the whole input is unreadable */
 		s->status = sp_status_merge(s->status, SP_REJECTED);
 		s->state = BAD;
 		return 0;
@@ -192,8 +194,9 @@ feed(struct scan *s, char c)
 	return 0;
 }
 
+/* Read one input to its end. */
 static void
-input(struct scan *s, int fd)
+input(struct sp_jsarray *s, int flags, sp_jsarray_read_fn *rd, void *src)
 {
 	char *buf;
 	ssize_t n, i;
@@ -205,9 +208,10 @@ input(struct scan *s, int fd)
 	}
 	s->state = TOP;
 	s->line = 1;
+	s->seen = 0;
 	s->rec.index = 0;
 	for (;;) {
-		n = read(fd, buf, CHUNK);
+		n = rd(src, buf, CHUNK);
 		if (n < 0 && errno == EINTR && sp_signal() == 0)
 			continue;
 		if (n < 0 && errno == EINTR) {
@@ -230,6 +234,13 @@ input(struct scan *s, int fd)
 				    "array");
 				s->status = sp_status_merge(s->status,
 				    SP_REJECTED);
+			} else if (!s->seen && (flags & SP_JSARRAY_FILE)) {
+				s->rec.pos.line = 0;
+				sp_warnx_at(&s->rec.pos, "empty file: expected "
+				    "a JSON array");
+				s->bad++;
+				s->status = sp_status_merge(s->status,
+				    SP_REJECTED);
 			}
 			break;
 		}
@@ -239,6 +250,8 @@ input(struct scan *s, int fd)
 			i = 3;
 		first = 0;
 		for (; i < n; i++) {
+			if (!s->seen && !isws((unsigned char)buf[i]))
+				s->seen = 1;
 			if (feed(s, buf[i]) != 0)
 				goto out;
 			if (buf[i] == '\n')
@@ -254,18 +267,70 @@ out:
 	free(buf);
 }
 
+static ssize_t
+fdread(void *src, void *buf, size_t n)
+{
+	return read(*(int *)src, buf, n);
+}
+
+struct sp_jsarray *
+sp_jsarray_new(sp_ndjson_fn *fn, void *ctx)
+{
+	struct sp_jsarray *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->fn = fn;
+	s->ctx = ctx;
+	if ((s->j = sp_json_new()) == NULL) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int
+sp_jsarray_read(struct sp_jsarray *s, const char *name, int flags,
+    sp_jsarray_read_fn *rd, void *src)
+{
+	s->rec.pos.file = name;
+	s->rec.pos.line = 0;
+	input(s, flags, rd, src);
+	return s->status;
+}
+
+int
+sp_jsarray_fail(struct sp_jsarray *s, int status)
+{
+	s->status = sp_status_merge(s->status, status);
+	return s->status;
+}
+
+int
+sp_jsarray_free(struct sp_jsarray *s, unsigned long long *bad)
+{
+	int status;
+
+	if (s == NULL)
+		return SP_FATAL_IO;
+	status = s->status;
+	if (bad != NULL)
+		*bad = s->bad;
+	free(s->elem);
+	sp_json_free(s->j);
+	free(s);
+	return status;
+}
+
 int
 sp_jsarray_each(int argc, char *argv[], sp_ndjson_fn *fn, void *ctx,
     unsigned long long *bad)
 {
-	struct scan s;
+	struct sp_jsarray *s;
 	const char *name;
-	int i, fd, openfail = 0;
+	int i, fd, status = SP_OK, openfail = 0;
 
-	memset(&s, 0, sizeof(s));
-	s.fn = fn;
-	s.ctx = ctx;
-	if ((s.j = sp_json_new()) == NULL)
+	if ((s = sp_jsarray_new(fn, ctx)) == NULL)
 		return SP_FATAL_IO;
 	for (i = 0; i < (argc > 0 ? argc : 1); i++) {
 		name = argc > 0 ? argv[i] : "-";
@@ -274,24 +339,19 @@ sp_jsarray_each(int argc, char *argv[], sp_ndjson_fn *fn, void *ctx,
 			name = "stdin";
 		} else
 			fd = open(name, O_RDONLY | O_CLOEXEC);
-		s.rec.pos.file = name;
-		s.rec.pos.line = 0;
 		if (fd < 0) {
-			sp_warn_at(&s.rec.pos, "cannot open");
+			sp_warn_at(&(struct sp_pos){ name, 0 }, "cannot open");
 			openfail = 1;
 			continue;
 		}
-		input(&s, fd);
+		status = sp_jsarray_read(s, name, fd == STDIN_FILENO ? 0 :
+		    SP_JSARRAY_FILE, fdread, &fd);
 		if (fd != STDIN_FILENO)
 			close(fd);
-		if (s.status != SP_OK && s.status != SP_REJECTED)
+		if (status != SP_OK && status != SP_REJECTED)
 			break;
 	}
-	free(s.elem);
-	sp_json_free(s.j);
-	if (bad != NULL)
-		*bad = s.bad;
 	if (openfail)
-		s.status = sp_status_merge(s.status, SP_FATAL_IO);
-	return s.status;
+		sp_jsarray_fail(s, SP_FATAL_IO);
+	return sp_jsarray_free(s, bad);
 }

@@ -11,6 +11,8 @@
 #ifndef SP_JSARRAY_H
 #define SP_JSARRAY_H
 
+#include <sys/types.h>
+
 #include "sp_ndjson.h"
 
 #define SP_JSARRAY_MAXELEM	(1024 * 1024)
@@ -23,5 +25,25 @@
  */
 int	sp_jsarray_each(int argc, char *argv[], sp_ndjson_fn *, void *ctx,
 	    unsigned long long *bad);
+
+/*
+ * The same, one input at a time, from any source of bytes (a member of
+ * an archive): rd reads like read(2) (bytes read, 0 at the end, -1 and
+ * errno).  sp_jsarray_new() returns NULL when out of memory.
+ * sp_jsarray_read() reads the input named name (which must live until
+ * sp_jsarray_free()) to its end and returns the status so far; with
+ * SP_JSARRAY_FILE an input with nothing but white space in it is an
+ * error.  sp_jsarray_fail() merges a status of the caller's in.
+ * sp_jsarray_free() returns the status and sets *bad as
+ * sp_jsarray_each() does; it accepts NULL (and returns SP_FATAL_IO).
+ */
+#define SP_JSARRAY_FILE	0x1
+typedef ssize_t sp_jsarray_read_fn(void *src, void *buf, size_t n);
+struct sp_jsarray;
+struct sp_jsarray *sp_jsarray_new(sp_ndjson_fn *, void *ctx);
+int	sp_jsarray_read(struct sp_jsarray *, const char *name, int flags,
+	    sp_jsarray_read_fn *rd, void *src);
+int	sp_jsarray_fail(struct sp_jsarray *, int status);
+int	sp_jsarray_free(struct sp_jsarray *, unsigned long long *bad);
 
 #endif

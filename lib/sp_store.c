@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -19,6 +20,7 @@ struct sp_store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt[MAX_STMTS];
 	size_t		 nstmt;
+	int		 readonly;
 	char		 err[512];
 };
 
@@ -260,14 +262,75 @@ fail:
 	return -1;
 }
 
+/*
+ * A reader of a store it may not write (its folder: WAL needs to create
+ * the -shm file) opens it read-only, the way SQLite documents for WAL
+ * (wal.html, "Read-Only Databases"): with mode=ro when the -wal and -shm
+ * files are there to read, else as immutable, for nothing is in a
+ * write-ahead log that is not there.  Returns the URI (the caller frees
+ * it), or NULL when the store is writable or out of memory.
+ */
+static char *
+rouri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct stat sb;
+	char *dir, *p, *uri, *u, *side;
+	const char *q;
+	int ro, logs;
+
+	if ((dir = strdup(path)) == NULL)
+		return NULL;
+	if ((p = strrchr(dir, '/')) == NULL)
+		strcpy(dir, ".");
+	else if (p == dir)
+		p[1] = '\0';
+	else
+		*p = '\0';
+	ro = access(dir, W_OK) != 0 || access(path, W_OK) != 0;
+	free(dir);
+	if (!ro)
+		return NULL;
+	if (asprintf(&side, "%s-shm", path) < 0)
+		return NULL;
+	logs = stat(side, &sb) == 0;
+	side[strlen(side) - 3] = 'w';
+	side[strlen(side) - 2] = 'a';
+	side[strlen(side) - 1] = 'l';
+	logs = logs && stat(side, &sb) == 0;
+	free(side);
+	/* "file:" + each byte as %XX at worst + the query. */
+	if ((uri = malloc(strlen(path) * 3 + 32)) == NULL)
+		return NULL;
+	u = uri + sprintf(uri, "file:");
+	for (q = path; *q != '\0'; q++) {
+		if (*q == '%' || *q == '?' || *q == '#' ||
+		    (unsigned char)*q < 0x21 || (unsigned char)*q > 0x7e) {
+			*u++ = '%';
+			*u++ = hex[(unsigned char)*q >> 4];
+			*u++ = hex[(unsigned char)*q & 0xf];
+		} else
+			*u++ = *q;
+	}
+	strcpy(u, logs ? "?mode=ro" : "?mode=ro&immutable=1");
+	return uri;
+}
+
+int
+sp_store_readonly(const struct sp_store *s)
+{
+	return s->readonly;
+}
+
 int
 sp_store_open(const char *path, int flags, struct sp_store **out,
     char **errmsg)
 {
 	struct sp_store *s;
 	struct stat sb;
+	char *uri = NULL;
 	/* One thread per connection: SQLite need not lock for us. */
-	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, rc;
 
 	*out = NULL;
 	*errmsg = NULL;
@@ -292,15 +355,22 @@ sp_store_open(const char *path, int flags, struct sp_store **out,
 			return SP_FATAL_IO;
 		}
 	}
-	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
+	if ((flags & SP_STORE_EXISTING) && (uri = rouri(path)) != NULL) {
+		s->readonly = 1;
+		oflags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+		    SQLITE_OPEN_NOMUTEX;
+	}
+	rc = sqlite3_open_v2(uri != NULL ? uri : path, &s->db, oflags, NULL);
+	free(uri);
+	if (rc != SQLITE_OK) {
 		seterr(s, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) :
 		    "out of memory");
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, busytimeout());
-	if (exec(s, "PRAGMA journal_mode = WAL") != 0 ||
-	    exec(s, "PRAGMA synchronous = NORMAL") != 0 ||
+	if ((!s->readonly && (exec(s, "PRAGMA journal_mode = WAL") != 0 ||
+	    exec(s, "PRAGMA synchronous = NORMAL") != 0)) ||
 	    exec(s, "PRAGMA foreign_keys = OFF") != 0 ||
 	    ((flags & SP_STORE_SCAN) &&
 	    exec(s, "PRAGMA cache_size = -512") != 0) ||
@@ -316,7 +386,8 @@ sp_store_open(const char *path, int flags, struct sp_store **out,
 		char tmp[sizeof(s->err)];
 
 		memcpy(tmp, s->err, sizeof(tmp));
-		seterr(s, "%s: %s", path, tmp);
+		seterr(s, "%s: %s%s", path, tmp, s->readonly ? " (opened "
+		    "read-only: its folder is not writable)" : "");
 		goto fail;
 	}
 	*out = s;

@@ -49,6 +49,11 @@ char		*sp_store_path(const char *opt);
 int		 sp_store_open(const char *path, int flags,
 		    struct sp_store **out, char **errmsg);
 void		 sp_store_close(struct sp_store *);
+/*
+ * Whether an SP_STORE_EXISTING store was opened read-only, because its
+ * folder (or the file) is not writable for us.
+ */
+int		 sp_store_readonly(const struct sp_store *);
 sqlite3		*sp_store_db(struct sp_store *);
 const char	*sp_store_errmsg(struct sp_store *);
 

@@ -9,8 +9,9 @@ TOP="$BATS_TEST_DIRNAME/.."
 	    DESTDIR="$BATS_TEST_TMPDIR/root" PREFIX=/opt/sp install
 	assert_success
 	cd "$BATS_TEST_TMPDIR/root"
-	for p in "$TOP"/bin/sp-*.c; do
-		p=$(basename "$p" .c)
+	for p in "$TOP"/bin/sp-*.c "$TOP"/bin/sp-*.sh; do
+		p=$(basename "$p")
+		p=${p%.*}
 		[ -x "opt/sp/bin/$p" ] || fail "opt/sp/bin/$p not installed"
 		[ -f "opt/sp/share/man/man1/$p.1" ] || fail "$p.1 not installed"
 	done

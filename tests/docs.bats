@@ -27,6 +27,17 @@ run_blocks() {
 	run bash -eo pipefail "$BATS_TEST_TMPDIR/blocks.sh"
 }
 
+@test "docs: the README's tour runs what make demo runs, sp-enrich, which ends with sp-audit -q" {
+	local tour demo
+	tour=$(blocks "$TOP/README.md" | grep -v '^$' | head -n 1)
+	demo=$(grep '^sp-enrich ' "$TOP/examples/demo.sh")
+	assert_equal "$tour" 'sp-enrich examples/export'
+	assert_equal "$demo" 'sp-enrich "$top/examples/export"'
+	grep -q '^sp-audit -q$' "$TOP/bin/sp-enrich.sh"
+	# The README says so, and shows the verdict as the last line.
+	grep -q 'ends with `sp-audit -q`' "$TOP/README.md"
+}
+
 @test "docs: README.md's runnable blocks run against the emulator" {
 	run_blocks README.md
 	assert_success
@@ -67,8 +78,9 @@ run_blocks() {
 
 @test "docs: every man page lists exactly the options of its program's --help" {
 	local p bad=
-	for p in "$TOP"/bin/sp-*.c; do
-		p=$(basename "$p" .c)
+	for p in "$TOP"/bin/sp-*.c "$TOP"/bin/sp-*.sh; do
+		p=$(basename "$p")
+		p=${p%.*}
 		[ -f "$TOP/man/$p.1" ] || { bad="$bad $p(no page)"; continue; }
 		diff <(man_options "$p") <("$p" --help | help_options) \
 		    > /dev/null || bad="$bad $p"

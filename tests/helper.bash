@@ -115,3 +115,56 @@ emu_stop() {
 }
 
 teardown() { emu_stop; }
+
+# ro_store: move the store ($SP_DB, closed, in WAL mode, without -wal or
+# -shm files) into a fresh folder that the user of `as_reader` may read
+# but not write, and point SP_DB at it; RO_DIR is the folder (the caller
+# removes it).  as_reader CMD...: CMD as that user: nobody when we are
+# root (the folder's permissions do not bind root), else ourselves, the
+# folder being mode 0555.
+ro_store() {
+	RO_DIR=$(mktemp -d /tmp/sp-ro.XXXXXX) || return
+	mv "$SP_DB" "$RO_DIR/sp.db" || return
+	chmod 0644 "$RO_DIR/sp.db"
+	chmod 0555 "$RO_DIR"
+	export SP_DB="$RO_DIR/sp.db"
+}
+as_reader() {
+	if [ "$(id -u)" -eq 0 ]; then
+		setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		    env HOME=/nonexistent XDG_CACHE_HOME=/nonexistent "$@"
+	else
+		"$@"
+	fi
+}
+
+# screen: the lines a terminal shows for the bytes on stdin: \r goes back
+# to the start of the line, ESC [ K clears it from there, \n starts a
+# new line.
+screen() {
+	python3 -c '
+import sys
+data = sys.stdin.buffer.read().decode("utf-8", "replace")
+lines, cur, col, i = [], [], 0, 0
+while i < len(data):
+    if data.startswith("\x1b[K", i):
+        del cur[col:]
+        i += 3
+        continue
+    c = data[i]
+    if c == "\r":
+        col = 0
+    elif c == "\n":
+        lines.append("".join(cur))
+        cur, col = [], 0
+    else:
+        if col < len(cur):
+            cur[col] = c
+        else:
+            cur.append(c)
+        col += 1
+    i += 1
+if cur:
+    lines.append("".join(cur))
+print("\n".join(lines))'
+}

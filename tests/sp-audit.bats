@@ -271,7 +271,7 @@ sp-audit: 1 check over its threshold: genre-format'
 	run -0 sp-audit --json
 	run -0 jq -c '[.pass, .failed, (.checks[] | select(.name == "nulls") |
 	    .columns[] | select(.column == "albums.label"))]' <<<"$output"
-	assert_output '[true,[],{"column":"albums.label","required":false,"api":3,"pending":0}]'
+	assert_output '[true,[],{"column":"albums.label","required":false,"api":0,"pending":3}]'
 }
 
 @test "sp-audit: --sample with a seed is the same every time, and another seed differs" {
@@ -381,4 +381,27 @@ sp-audit: refetch: 4 of 4 records not compared'
 	assert_output '1'
 	run -0 sp-audit -q
 	assert_output 'sp-audit: all checks pass'
+}
+
+@test "sp-audit: label, popularity and upc of albums known only from their tracks are not fetched; an album fetch that left them empty is API gave none" {
+	store
+	run -0 --separate-stderr sp-audit
+	assert_line '  albums.label                                         0            3'
+	assert_line '  albums.popularity                                    0            3'
+	assert_line '  albums.upc                                           0            3'
+	store album-fetched
+	run -0 --separate-stderr sp-audit
+	assert_line '  albums.label                                         1            2'
+	assert_line '  albums.popularity                                    1            2'
+	assert_line '  albums.upc                                           0            2'
+}
+
+@test "sp-audit: a store in a folder the user may not write is audited read-only, and said so" {
+	store
+	want=$(sp-audit -q)
+	ro_store
+	run -0 --separate-stderr as_reader sp-audit -q
+	rm -rf "$RO_DIR"
+	assert_output "$want"
+	assert_equal "$stderr" "sp-audit: $SP_DB: opened read-only (its folder is not writable)"
 }

@@ -574,20 +574,49 @@ transient() {
 	    "/v1/albums/$big/tracks?offset=50&limit=50 200"
 }
 
-@test "sp-fetch: an API that refuses connections: retried, then the ids stay pending, exit 75" {
+@test "sp-fetch: an API host that refuses every first connection is a configuration error: one message naming the URL, exit 2, at once" {
 	emu_start
-	recs track 3 >"$T/in"
-	sp-fetch -q <"$T/in" >/dev/null	# a token in the cache
-	emu_stop
-	run -75 --separate-stderr sp-fetch -j 1 --retries 1 <"$T/in"
+	recs track 20 >"$T/in"
+	export SP_API_URL=http://127.0.0.1:1/v1
+	SECONDS=0
+	run -2 --separate-stderr sp-fetch <"$T/in"
+	[ "$SECONDS" -le 3 ]
 	assert_output ''
-	assert_equal "$(sed '$d' <<<"$stderr" | LC_ALL=C sort)" "$(
-	    for i in 1 2 3; do
-		id=$(nth track "$i")
-		echo "sp-fetch: stdin:$i: track $id: connection refused, retrying in 1 s (0 left)"
-		echo "sp-fetch: stdin:$i: track $id: connection refused, no retries left: not fetched, it stays pending"
-	    done | LC_ALL=C sort)"
-	assert_equal "$(summary "${stderr_lines[-1]}")" 'sp-fetch: 0 fetched, 0 not found, 3 not fetched of 3 ids; 6 requests (0 for tokens), 0 answered 429, waited 0 s; T s'
+	assert_equal "${#stderr_lines[@]}" 2
+	assert_equal "${stderr_lines[0]}" 'sp-fetch: http://127.0.0.1:1/v1: connection refused to every first request: check SP_API_URL; nothing more is requested'
+	assert_regex "${stderr_lines[1]}" '^sp-fetch: 0 fetched, 0 not found, 20 not fetched of 20 ids; [0-9]+ requests \(1 for tokens\), 0 answered 429, waited 0 s; [0-9]+ s$'
+}
+
+@test "sp-fetch: repeated identical retry messages are counted, not printed one per id" {
+	emu_start --fail-every 1
+	recs track 30 >"$T/in"
+	run -75 --separate-stderr sp-fetch -j 4 --retries 1 <"$T/in"
+	assert_output ''
+	# Five of each kind of message are shown, the others counted.
+	for why in 'HTTP 502' 'HTTP 503'; do
+		shown=$(grep -c ": $why, retrying in" <<<"$stderr" || true)
+		[ "$shown" -le 5 ]
+		more=$(sed -n "s/^sp-fetch: $why: \([0-9]*\) more retries like the above, not shown one by one$/\1/p" <<<"$stderr")
+		gone=$(grep -c ": $why, no retries left" <<<"$stderr" || true)
+		[ "$gone" -le 5 ]
+		moregone=$(sed -n "s/^sp-fetch: $why: \([0-9]*\) more ids given up on like the above, not shown one by one$/\1/p" <<<"$stderr")
+		n=$((n + shown + ${more:-0}))
+		g=$((g + gone + ${moregone:-0}))
+	done
+	# Every id failed once, was retried once and given up on.
+	assert_equal "$n" 30
+	assert_equal "$g" 30
+	[ "${#stderr_lines[@]}" -le 25 ]
+}
+
+@test "sp-fetch: SP_API_URL that is not an http or https URL is said to be invalid: exit 2, no request" {
+	emu_start
+	recs track 2 >"$T/in"
+	for url in htp://127.0.0.1:$EMU_PORT/v1 127.0.0.1:$EMU_PORT/v1 x; do
+		SP_API_URL=$url run -2 --separate-stderr sp-fetch <"$T/in"
+		assert_equal "$stderr" "sp-fetch: SP_API_URL is not a valid URL: \"$url\" (expected https://HOST/PATH, or http:// to a loopback address)"
+	done
+	[ ! -s "$EMU_LOG" ]
 }
 
 @test "sp-fetch: --retries 0: a failure is final, exit 75, the id stays pending in the store" {
@@ -1121,4 +1150,77 @@ sp-fetch: 0 fetched, 0 not found, 2 not fetched of 2 ids; 0 requests (0 for toke
 	assert_equal "${stderr%%$'\n'*}" 'sp-fetch: Spotify rejects new access tokens (HTTP 401)'
 	run jq -s '[.[] | select(.path == "/api/token")] | length' "$EMU_LOG"
 	assert_output '2'
+}
+
+@test "sp-fetch: on a terminal, another program's message starts on a clean line, not after the progress line" {
+	emu_start --latency 200
+	recs track 12 >"$T/in"
+	printf 'not json\n' >"$T/bad"
+	script -qec "sp-fetch -j 1 <'$T/in' >/dev/null & sleep 1; sp-normalize '$T/bad' >/dev/null; wait" /dev/null >"$T/tty"
+	screen <"$T/tty" >"$T/screen"
+	run -0 grep -c '^sp-normalize: ' "$T/screen"
+	assert_output 1
+	run -0 grep 'sp-normalize' "$T/screen"
+	assert_output "sp-normalize: $T/bad:1: invalid JSON at byte 5"
+	run -0 grep -c 'sp-fetch' "$T/screen"
+	assert_output 1
+	run -0 tail -1 "$T/screen"
+	assert_regex "$output" '^sp-fetch: 12 fetched, 0 not found, 0 not fetched of 12 ids; '
+}
+
+# etas CMD...: run CMD (an sp-fetch --progress); for each progress line
+# it draws, "SECONDS_LEFT LINE", where SECONDS_LEFT is the time the run
+# really had left then; its exit status is CMD's.
+etas() {
+	python3 -c '
+import subprocess, sys, time
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL,
+    stderr=subprocess.PIPE)
+seen, buf = [], b""
+while True:
+    b = p.stderr.read1(65536)
+    if not b:
+        break
+    now = time.monotonic()
+    buf += b
+    parts = buf.split(b"\r\x1b[K")
+    buf = parts.pop()
+    for x in parts:
+        if x.startswith(b"sp-fetch: ") and b" ids" in x:
+            seen.append((now, x.decode()))
+end = time.monotonic()
+for t, x in seen:
+    print("%.1f %s" % (end - t, x))
+sys.exit(p.wait())' "$@"
+}
+
+@test "sp-fetch: progress: no rate and no ETA before the first answer; then an ETA from the learned limit that never jumps and is near the truth" {
+	emu_start --rate-limit 20 --window 2 --latency 50
+	export SP_RATE_WINDOW=2
+	jq -c '{type: "track", id}' "$EMU_CATALOG/tracks.ndjson" >"$T/all"
+	# A first run learns the limit, 20 in 2 s, and keeps it.
+	head -n 40 "$T/all" | sp-fetch -q >/dev/null
+	sed -n '41,100p' "$T/all" >"$T/in"
+	run -0 etas sp-fetch --progress "$T/in"
+	assert_regex "${lines[0]}" '^[0-9.]+ sp-fetch: 0/60 ids$'
+	# Every ETA within 2 s and 40% of the time that really was left,
+	# and none more than 1 s above the one before.
+	printf '%s\n' "${lines[@]}" | awk '
+	function secs(s,   m) {
+		if (match(s, /^[0-9]+m/)) {
+			m = substr(s, 1, RLENGTH - 1) * 60
+			s = substr(s, RLENGTH + 1)
+		}
+		sub(/s$/, "", s)
+		return m + s
+	}
+	/ETA/ {
+		eta = secs($NF); left = $1 + 0
+		if (eta > left * 1.4 + 2 || eta < left * 0.6 - 2)
+			{ print "ETA " eta " s, " left " s left: " $0; bad = 1 }
+		if (n++ && eta > prev + 1)
+			{ print "ETA jumped from " prev " to " eta ": " $0; bad = 1 }
+		prev = eta
+	}
+	END { if (n < 5) { print "only " n " ETAs"; bad = 1 }; exit bad }'
 }

@@ -167,21 +167,39 @@ sp-history: 1 play written; skipped: 0 podcast episodes, 0 audiobook chapters, 0
 	run -1 --separate-stderr sp-history object.json endsong.json
 	diff -u "$H/endsong.out" - <<<"$output"
 	assert_equal "$stderr" "sp-history: object.json:1: not a JSON array
-sp-history: 2 plays written; skipped: $ZERO"
+sp-history: 2 plays written; skipped: ${ZERO% 0 unreadable} 1 unreadable"
 }
 
-@test "sp-history: an empty file and an empty input: no output, a summary of zeros, exit 0" {
+@test "sp-history: an empty or whitespace-only file is an error naming it, counted unreadable; the other files are read; exit 1" {
 	: >"$BATS_TEST_TMPDIR/empty.json"
+	printf ' \n\t\n' >"$BATS_TEST_TMPDIR/blank.json"
+	cp "$H/endsong.json" "$BATS_TEST_TMPDIR"
 	cd "$BATS_TEST_TMPDIR"
-	run -0 --separate-stderr sp-history empty.json
-	assert_output ''
-	assert_equal "$stderr" "sp-history: 0 plays written; skipped: $ZERO"
+	run -1 --separate-stderr sp-history empty.json endsong.json blank.json
+	diff -u "$H/endsong.out" - <<<"$output"
+	assert_equal "$stderr" "sp-history: empty.json: empty file: expected a JSON array
+sp-history: blank.json: empty file: expected a JSON array
+sp-history: 2 plays written; skipped: ${ZERO% 0 unreadable} 2 unreadable"
+}
+
+@test "sp-history: an empty standard input, or empty arrays: no output, a summary of zeros, exit 0" {
 	run -0 --separate-stderr sp-history </dev/null
 	assert_output ''
 	assert_equal "$stderr" "sp-history: 0 plays written; skipped: $ZERO"
 	run -0 --separate-stderr sp-history - <<<'  []  [ ]'
 	assert_output ''
 	assert_equal "$stderr" "sp-history: 0 plays written; skipped: $ZERO"
+}
+
+@test "sp-history: no file and a terminal on standard input: it says what it expects, exit 2, without waiting" {
+	run -2 timeout 5 python3 -c '
+import os, pty, subprocess, sys
+m, s = pty.openpty()
+p = subprocess.run(["sp-history"], stdin=s, stdout=subprocess.PIPE,
+    stderr=subprocess.PIPE)
+sys.stdout.write(p.stderr.decode())
+sys.exit(p.returncode)'
+	assert_output "sp-history: no file named and standard input is a terminal: name the export's files (Streaming_History_Audio_*.json), their folder or the zip archive Spotify sent, or pipe a JSON array in"
 }
 
 @test "sp-history: a missing file: exit 3 and a message naming it" {
@@ -230,4 +248,56 @@ sp-history: 6 plays written; skipped: 1 podcast episode, 1 audiobook chapter, 0 
 	assert_equal "${stderr_lines[1]}" 'usage: sp-history [-hqV] [file ...]'
 	run -2 --separate-stderr sp-history -x
 	assert_equal "${stderr_lines[0]}" "sp-history: invalid option -- 'x'"
+}
+
+# mkzip ZIP NAME=FILE...: a zip archive of FILEs stored as NAMEs, the way
+# Spotify sends the export.
+mkzip() {
+	python3 -c '
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    for a in sys.argv[2:]:
+        name, path = a.split("=", 1)
+        z.write(path, name)' "$@"
+}
+
+@test "sp-history: the zip archive Spotify sends: only its streaming-history files, in archive order, named archive/member in messages" {
+	local d="Spotify Extended Streaming History"
+	cd "$BATS_TEST_TMPDIR"
+	cp "$H/endsong.json" "$H/extended.json" "$H/account.json" .
+	printf '{"username":"x"}' >Userdata.json
+	mkzip my_spotify_data.zip "$d/Streaming_History_Audio_2024_1.json=endsong.json" \
+	    "$d/ReadMeFirst.pdf=Userdata.json" "Userdata.json=Userdata.json" \
+	    "$d/Streaming_History_Audio_2023_0.json=extended.json" \
+	    "MyData/StreamingHistory_music_0.json=account.json"
+	run -0 --separate-stderr sp-history my_spotify_data.zip
+	assert_equal "$output" "$(cat "$H/endsong.out" "$H/extended.out" "$H/account.out")"
+	assert_equal "$stderr" "sp-history: my_spotify_data.zip/MyData/StreamingHistory_music_0.json: account-data export (StreamingHistory*.json) has no track ids: its plays are loaded but cannot be enriched; request the Extended streaming history instead
+sp-history: 8 plays written; skipped: 1 podcast episode, 1 audiobook chapter, 0 videos, 2 entries without a track, 0 unreadable"
+}
+
+@test "sp-history: a folder: its streaming-history files, in name order; a folder or archive without any is an error" {
+	cd "$BATS_TEST_TMPDIR"
+	mkdir export empty
+	cp "$H/endsong.json" export/Streaming_History_Audio_2024_1.json
+	cp "$H/extended.json" export/Streaming_History_Audio_2023_0.json
+	printf '{"username":"x"}' >export/Userdata.json
+	run -0 --separate-stderr sp-history export
+	assert_equal "$output" "$(cat "$H/extended.out" "$H/endsong.out")"
+	run -1 --separate-stderr sp-history empty
+	assert_output ''
+	assert_equal "${stderr_lines[0]}" 'sp-history: empty: no streaming history in this folder (Streaming_History_Audio_*.json or StreamingHistory*.json)'
+	mkzip none.zip "Userdata.json=export/Userdata.json"
+	run -1 --separate-stderr sp-history none.zip
+	assert_equal "${stderr_lines[0]}" 'sp-history: none.zip: no streaming history in this archive (Streaming_History_Audio_*.json or StreamingHistory*.json)'
+}
+
+@test "sp-history: a damaged zip archive: exit 3 and a message naming it; what came before is written" {
+	cd "$BATS_TEST_TMPDIR"
+	cp "$H/extended.json" Streaming_History_Audio_2023_0.json
+	mkzip ok.zip "Streaming_History_Audio_2023_0.json=Streaming_History_Audio_2023_0.json"
+	head -c 60 ok.zip >bad.zip
+	run -3 --separate-stderr sp-history bad.zip Streaming_History_Audio_2023_0.json
+	diff -u "$H/extended.out" - <<<"$output"
+	assert_regex "${stderr_lines[0]}" '^sp-history: bad.zip(/Streaming_History_Audio_2023_0.json)?: '
 }

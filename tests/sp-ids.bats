@@ -235,3 +235,27 @@ EOF
 	    sed 's/\([0-9]\{3\}\)/\1,/g; s/,$//' | rev)
 	assert_equal "$stderr" "sp-ids: $n tracks"
 }
+
+@test "sp-ids: artists or albums before any track is enriched: the count says why there are none" {
+	sp-load -q "$I/plays.ndjson"
+	run -0 --separate-stderr sp-ids artists
+	assert_output ''
+	assert_equal "$stderr" 'sp-ids: 0 artists: no track is enriched yet, and artists come from tracks: enrich tracks first (sp-ids tracks | sp-fetch | sp-normalize | sp-load)'
+	run -0 --separate-stderr sp-ids albums
+	assert_equal "$stderr" 'sp-ids: 0 albums: no track is enriched yet, and albums come from tracks: enrich tracks first (sp-ids tracks | sp-fetch | sp-normalize | sp-load)'
+	# Once tracks are enriched, none pending is just none.
+	sp-load -q "$I/enriched.ndjson"
+	run -0 --separate-stderr sp-ids --limit 0 artists
+	assert_equal "$stderr" 'sp-ids: 0 artists'
+}
+
+@test "sp-ids: a store in a folder the user may not write is read read-only, and said so" {
+	load_fixtures
+	want=$(sp-ids -q tracks)
+	ro_store
+	run -0 --separate-stderr as_reader sp-ids tracks
+	rm -rf "$RO_DIR"
+	assert_output "$want"
+	assert_equal "$stderr" "sp-ids: $SP_DB: opened read-only (its folder is not writable)
+sp-ids: 5 tracks"
+}
