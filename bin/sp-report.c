@@ -591,7 +591,7 @@ load_tracks(struct rep *r, long long ntracks)
 	for (r->tcap = 64; r->tcap < (size_t)ntracks * 2; r->tcap *= 2)
 		;
 	if ((r->ti = calloc(r->tcap, sizeof(*r->ti))) == NULL)
-		return SP_FATAL_IO;
+		goto nomem;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		id = (const char *)sqlite3_column_text(st, 0);
 		if (id == NULL || strlen(id) > SP_ID_LEN)
@@ -607,7 +607,7 @@ load_tracks(struct rep *r, long long ntracks)
 			cap = r->capfw ? r->capfw * 2 : 1024;
 			if ((p = reallocarray(r->fw, cap, sizeof(*p))) == NULL) {
 				sqlite3_reset(st);
-				return SP_FATAL_IO;
+				goto nomem;
 			}
 			r->fw = p;
 			r->capfw = cap;
@@ -618,6 +618,9 @@ load_tracks(struct rep *r, long long ntracks)
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? SP_OK : dberr(r);
+nomem:
+	sp_warnx_at(NULL, "out of memory");
+	return SP_FATAL_IO;
 }
 
 /* The month ym of the timeline, added at its end if new. */
@@ -684,8 +687,7 @@ timeline(struct rep *r)
 	if ((status = need_genres(r)) != SP_OK)
 		return status;
 	if ((status = load_tracks(r, r->ntracks)) != SP_OK)
-		return status == SP_FATAL_IO ? (sp_warnx_at(NULL,
-		    "out of memory"), status) : status;
+		return status;
 	st = period(r, r->st[S_TIMELINE]);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ts = (const char *)sqlite3_column_text(st, 0);
@@ -1149,7 +1151,13 @@ prepare(struct rep *r)
 	if (sqlite3_exec(r->db, temp_tables, NULL, NULL, NULL) != SQLITE_OK)
 		return dberr(r);
 	if (sp_store_prepare(r->store, sql, NSTMT, r->st) != 0) {
-		sp_warnx_at(NULL, "%s", sp_store_errmsg(r->store));
+		if (sp_store_readonly(r->store))
+			sp_warnx_at(NULL, "%s: opened read-only, and written by "
+			    "an older sp: run sp-report once where the store "
+			    "may be written (%s)", r->path,
+			    sp_store_errmsg(r->store));
+		else
+			sp_warnx_at(NULL, "%s", sp_store_errmsg(r->store));
 		return SP_FATAL_DB;
 	}
 	sqlite3_bind_int64(r->st[S_FILL_LT_ALL], 1, minms);

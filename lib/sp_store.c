@@ -240,6 +240,13 @@ migrate(struct sp_store *s)
 		    "knows (%zu): upgrade sp", v, NMIGRATION);
 		return -1;
 	}
+	/*
+	 * A store opened read-only cannot be brought up to date: it is read
+	 * as it is (what schema 2 added are indexes, which readers of schema
+	 * 1 do without; sp-report needs them and says so).
+	 */
+	if (s->readonly)
+		return 0;
 	if (exec(s, "BEGIN IMMEDIATE") != 0)
 		return -1;
 	/* Another process may have migrated while we waited for the lock. */

@@ -360,3 +360,19 @@ tracks_report'
 		[ "$(wc -l < "$BATS_TEST_TMPDIR/csv")" -gt 1 ] || fail "$r: no rows"
 	done
 }
+
+@test "sp-report: a store in a folder the user may not write is read as it is; an old one there says what to do" {
+	run -0 sp-report --csv artists
+	local want=$output
+	ro_store
+	run -0 --separate-stderr as_reader sp-report --csv artists
+	assert_equal "$output" "$want"
+	assert_equal "$stderr" ''
+	chmod 0755 "$RO_DIR"
+	sql 'DROP INDEX plays_listen; PRAGMA user_version = 1'
+	chmod 0555 "$RO_DIR"
+	run -4 --separate-stderr as_reader sp-report artists
+	chmod 0755 "$RO_DIR"
+	rm -rf "$RO_DIR"
+	assert_equal "$stderr" "sp-report: $SP_DB: opened read-only, and written by an older sp: run sp-report once where the store may be written (database: no such index: plays_listen)"
+}
