@@ -72,9 +72,9 @@ enum report {
 
 enum {
 	S_PLAYS, S_FILL_LT, S_FILL_LT_ALL, S_FILL_AM, S_FILL_AY, S_FILL_AG,
-	S_INDEX_AG, S_FILL_AK, S_TOTAL, S_COVERAGE,
+	S_INDEX_AG, S_FILL_AK, S_COUNT_AK, S_TOTAL, S_COVERAGE,
 	S_GENRES, S_FAMILIES, S_DECADES, S_YEARS, S_ARTISTS, S_TRACKS,
-	S_ALBUMS, S_TRACKINFO, S_TIMELINE, NSTMT
+	S_ALBUMS, S_ARTISTFAM, S_TRACKINFO, S_TIMELINE, NSTMT
 };
 
 /*
@@ -92,8 +92,8 @@ static const char temp_tables[] =
     " status TEXT, album_id TEXT, artist_id TEXT);"
     "CREATE TEMP TABLE am (artist_id TEXT PRIMARY KEY, n INTEGER,"
     " ms INTEGER);"
-    "CREATE TEMP TABLE ay (album_id TEXT, n INTEGER, ms INTEGER,"
-    " year INTEGER);"
+    "CREATE TEMP TABLE ay (album_id TEXT PRIMARY KEY, n INTEGER,"
+    " ms INTEGER, year INTEGER);"
     "CREATE TEMP TABLE ag (artist_id TEXT, genre TEXT);"
     "CREATE TEMP TABLE ak (artist_id TEXT PRIMARY KEY, k INTEGER);";
 
@@ -136,6 +136,7 @@ static const char *const sql[NSTMT] = {
 	[S_FILL_AK] =
 	    "INSERT INTO ak SELECT artist_id, count(*) FROM ag"
 	    " GROUP BY artist_id",
+	[S_COUNT_AK] = "SELECT count(*) FROM ak",
 	[S_TOTAL] = "SELECT coalesce(sum(n), 0), coalesce(sum(ms), 0),"
 	    " count(track_id) FROM lt",
 	/* The coverage: one pass over lt, every figure a column. */
@@ -212,15 +213,16 @@ static const char *const sql[NSTMT] = {
 	    " LIMIT ?2) x"
 	    " LEFT JOIN albums al ON al.id = x.album_id"
 	    " ORDER BY x.ms DESC, x.album_id",
-	/* Per track: its release year, and its weight in each family. */
-	[S_TRACKINFO] =
-	    "SELECT lt.track_id, ay.year, g.family, sum(1.0 / ak.k)"
-	    " FROM lt LEFT JOIN ay ON ay.album_id = lt.album_id"
-	    " LEFT JOIN ak ON ak.artist_id = lt.artist_id"
-	    " LEFT JOIN ag ON ag.artist_id = lt.artist_id"
+	/* Per artist with genres: its families, and their genres. */
+	[S_ARTISTFAM] =
+	    "SELECT ag.artist_id, g.family, count(*) FROM ag"
 	    " LEFT JOIN genres g ON g.genre = ag.genre"
-	    " WHERE lt.track_id IS NOT NULL"
-	    " GROUP BY lt.track_id, g.family",
+	    " GROUP BY ag.artist_id, g.family",
+	/* Per track: its first artist and release year. */
+	[S_TRACKINFO] =
+	    "SELECT lt.track_id, lt.artist_id, ay.year FROM lt"
+	    " LEFT JOIN ay ON ay.album_id = lt.album_id"
+	    " WHERE lt.track_id IS NOT NULL",
 	[S_TIMELINE] =
 	    "SELECT ts, ms_played, track_id FROM plays INDEXED BY plays_time"
 	    " WHERE ms_played >= ?1 AND ts >= ?2 AND ts < ?3 ORDER BY ts",
@@ -318,12 +320,21 @@ static const char *const shareof[NREPORT] = {
 static const char *const weekdays[7] = { "Mon", "Tue", "Wed", "Thu", "Fri",
     "Sat", "Sun" };
 
-/* A track's release year and its weight in each family. */
+/*
+ * An artist's, or a track's, weight in each family (a track has its
+ * first artist's), and a track's release year.
+ */
 struct tinfo {
 	char		 id[SP_ID_LEN + 1];
 	int		 year;		/* 0: unknown */
 	unsigned	 off;		/* into the weights */
 	unsigned	 nw;
+};
+
+/* An open hash of them, by id. */
+struct tmap {
+	struct tinfo	*t;
+	size_t		 cap;		/* a power of two, or 0 */
 };
 
 struct fweight {
@@ -356,12 +367,13 @@ struct rep {
 	char			 lo[SP_TS_LEN + 1], hi[SP_TS_LEN + 1];
 	long long		 n, ms;		/* all listens */
 	long long		 ntracks;	/* tracks listened to */
+	long long		 nartists;	/* artists with genres */
 	int			 genres;	/* ag is filled */
+	int			 html;		/* the page: every report */
 	long long		 cv[NCV][2];	/* coverage: ms, n */
 	struct sp_table_style	 style;
 	/* The timeline. */
-	struct tinfo		*ti;		/* open hash of tracks */
-	size_t			 tcap;
+	struct tmap		 artists, tracks;
 	struct fweight		*fw;
 	size_t			 nfw, capfw;
 	char			*fam[MAXFAM];
@@ -526,9 +538,13 @@ need_genres(struct rep *r)
 		return SP_OK;
 	r->genres = 1;
 	if ((status = run(r, r->st[S_FILL_AG])) != SP_OK ||
-	    (status = run(r, r->st[S_INDEX_AG])) != SP_OK)
+	    (status = run(r, r->st[S_INDEX_AG])) != SP_OK ||
+	    (status = run(r, r->st[S_FILL_AK])) != SP_OK)
 		return status;
-	return run(r, r->st[S_FILL_AK]);
+	if (sqlite3_step(r->st[S_COUNT_AK]) == SQLITE_ROW)
+		r->nartists = sqlite3_column_int64(r->st[S_COUNT_AK], 0);
+	sqlite3_reset(r->st[S_COUNT_AK]);
+	return SP_OK;
 }
 
 /*
@@ -546,30 +562,41 @@ thash(const char *id)
 	return h;
 }
 
+/* A map of room for n ids; -1 out of memory. */
+static int
+tmap_init(struct tmap *m, long long n)
+{
+	for (m->cap = 64; m->cap < (size_t)n * 2; m->cap *= 2)
+		;
+	return (m->t = calloc(m->cap, sizeof(*m->t))) == NULL ? -1 : 0;
+}
+
+/* The entry of id; NULL when there is none. */
 static struct tinfo *
-tfind(struct rep *r, const char *id)
+tfind(const struct tmap *m, const char *id)
 {
 	size_t i;
 
-	if (r->tcap == 0 || id == NULL)
+	if (m->cap == 0 || id == NULL)
 		return NULL;
-	for (i = thash(id) & (r->tcap - 1); r->ti[i].id[0] != '\0';
-	    i = (i + 1) & (r->tcap - 1))
-		if (strcmp(r->ti[i].id, id) == 0)
-			return &r->ti[i];
+	for (i = thash(id) & (m->cap - 1); m->t[i].id[0] != '\0';
+	    i = (i + 1) & (m->cap - 1))
+		if (strcmp(m->t[i].id, id) == 0)
+			return &m->t[i];
 	return NULL;
 }
 
+/* The entry of id, made if new (the map has room: see tmap_init()). */
 static struct tinfo *
-tadd(struct rep *r, const char *id)
+tadd(struct tmap *m, const char *id)
 {
 	size_t i;
 
-	for (i = thash(id) & (r->tcap - 1); r->ti[i].id[0] != '\0' &&
-	    strcmp(r->ti[i].id, id) != 0; i = (i + 1) & (r->tcap - 1))
+	for (i = thash(id) & (m->cap - 1); m->t[i].id[0] != '\0' &&
+	    strcmp(m->t[i].id, id) != 0; i = (i + 1) & (m->cap - 1))
 		;
-	snprintf(r->ti[i].id, sizeof(r->ti[i].id), "%s", id);
-	return &r->ti[i];
+	snprintf(m->t[i].id, sizeof(m->t[i].id), "%s", id);
+	return &m->t[i];
 }
 
 /* The index of family name s, added if new; -1 when there are too many. */
@@ -586,43 +613,82 @@ famidx(struct rep *r, const char *s)
 	return r->nfam++;
 }
 
+/* One more family weight; -1 out of memory. */
 static int
-load_tracks(struct rep *r, long long ntracks)
+add_weight(struct rep *r, int fam, double w)
 {
-	sqlite3_stmt *st = r->st[S_TRACKINFO];
-	struct tinfo *t;
 	struct fweight *p;
-	const char *id, *fam;
 	size_t cap;
+
+	if (r->nfw == r->capfw) {
+		cap = r->capfw ? r->capfw * 2 : 1024;
+		if ((p = reallocarray(r->fw, cap, sizeof(*p))) == NULL)
+			return -1;
+		r->fw = p;
+		r->capfw = cap;
+	}
+	r->fw[r->nfw].fam = fam;
+	r->fw[r->nfw++].w = w;
+	return 0;
+}
+
+/*
+ * The artists' family weights: each family's share of the artist's
+ * distinct genres (rows come artist by artist); then each track's
+ * first artist's weights and its year.
+ */
+static int
+load_tracks(struct rep *r, long long nartists, long long ntracks)
+{
+	sqlite3_stmt *st = r->st[S_ARTISTFAM];
+	struct tinfo *a = NULL, *t;
+	const char *id, *fam;
+	long long k = 0;
+	unsigned i;
 	int rc, f;
 
-	for (r->tcap = 64; r->tcap < (size_t)ntracks * 2; r->tcap *= 2)
-		;
-	if ((r->ti = calloc(r->tcap, sizeof(*r->ti))) == NULL)
+	if (tmap_init(&r->artists, nartists) != 0 ||
+	    tmap_init(&r->tracks, ntracks) != 0)
 		goto nomem;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		id = (const char *)sqlite3_column_text(st, 0);
-		if (id == NULL || strlen(id) > SP_ID_LEN)
+		if ((id = (const char *)sqlite3_column_text(st, 0)) == NULL ||
+		    strlen(id) > SP_ID_LEN)
 			continue;
-		t = tadd(r, id);
-		t->year = sqlite3_column_int(st, 1);
-		fam = (const char *)sqlite3_column_text(st, 2);
+		if (a == NULL || strcmp(a->id, id) != 0) {
+			/* The counts so far become shares. */
+			for (i = 0; a != NULL && i < a->nw; i++)
+				r->fw[a->off + i].w /= k;
+			a = tadd(&r->artists, id);
+			a->off = (unsigned)r->nfw;
+			k = 0;
+		}
+		k += sqlite3_column_int64(st, 2);
+		fam = (const char *)sqlite3_column_text(st, 1);
 		if (fam == NULL || (f = famidx(r, fam)) < 0)
 			continue;
-		if (t->nw == 0)
-			t->off = (unsigned)r->nfw;
-		if (r->nfw == r->capfw) {
-			cap = r->capfw ? r->capfw * 2 : 1024;
-			if ((p = reallocarray(r->fw, cap, sizeof(*p))) == NULL) {
-				sqlite3_reset(st);
-				goto nomem;
-			}
-			r->fw = p;
-			r->capfw = cap;
+		if (add_weight(r, f, (double)sqlite3_column_int64(st, 2)) != 0) {
+			sqlite3_reset(st);
+			goto nomem;
 		}
-		r->fw[r->nfw].fam = f;
-		r->fw[r->nfw++].w = sqlite3_column_double(st, 3);
-		t->nw++;
+		a->nw++;
+	}
+	for (i = 0; a != NULL && i < a->nw; i++)
+		r->fw[a->off + i].w /= k;
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return dberr(r);
+	st = r->st[S_TRACKINFO];
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((id = (const char *)sqlite3_column_text(st, 0)) == NULL ||
+		    strlen(id) > SP_ID_LEN)
+			continue;
+		t = tadd(&r->tracks, id);
+		if ((a = tfind(&r->artists, (const char *)
+		    sqlite3_column_text(st, 1))) != NULL) {
+			t->off = a->off;
+			t->nw = a->nw;
+		}
+		t->year = sqlite3_column_int(st, 2);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? SP_OK : dberr(r);
@@ -674,8 +740,12 @@ ts_time(const char *ts)
 	return timegm(&tm);
 }
 
+/*
+ * The timeline of the listens; with tracks, what months and age need of
+ * them too (the clock needs only the times).
+ */
 static int
-timeline(struct rep *r)
+timeline(struct rep *r, int tracks)
 {
 	struct timeline *tl = &r->tl;
 	sqlite3_stmt *st;
@@ -692,9 +762,8 @@ timeline(struct rep *r)
 	if (tl->done)
 		return SP_OK;
 	tl->done = 1;
-	if ((status = need_genres(r)) != SP_OK)
-		return status;
-	if ((status = load_tracks(r, r->ntracks)) != SP_OK)
+	if (tracks && ((status = need_genres(r)) != SP_OK ||
+	    (status = load_tracks(r, r->nartists, r->ntracks)) != SP_OK))
 		return status;
 	st = period(r, r->st[S_TIMELINE]);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -720,7 +789,7 @@ timeline(struct rep *r)
 		m->ms += ms;
 		tl->cn[wd][hr]++;
 		tl->cms[wd][hr] += ms;
-		t = tfind(r, (const char *)sqlite3_column_text(st, 2));
+		t = tfind(&r->tracks, (const char *)sqlite3_column_text(st, 2));
 		for (i = 0; t != NULL && i < t->nw; i++)
 			m->fam[r->fw[t->off + i].fam] += ms *
 			    r->fw[t->off + i].w;
@@ -851,7 +920,7 @@ months_report(struct rep *r, struct sp_table *t)
 	size_t i;
 	int k, top, status;
 
-	if ((status = timeline(r)) != SP_OK)
+	if ((status = timeline(r, 1)) != SP_OK)
 		return status;
 	for (i = 0; i < r->tl.nm; i++) {
 		m = &r->tl.m[i];
@@ -880,7 +949,8 @@ clock_report(struct rep *r, struct sp_table *t)
 {
 	int d, h, status;
 
-	if ((status = timeline(r)) != SP_OK)
+	/* The page shows months and age too: one pass for all three. */
+	if ((status = timeline(r, r->html)) != SP_OK)
 		return status;
 	for (d = 0; d < 7; d++)
 		for (h = 0; h < 24; h++) {
@@ -898,7 +968,7 @@ age_report(struct rep *r, struct sp_table *t)
 {
 	int a, status;
 
-	if ((status = timeline(r)) != SP_OK)
+	if ((status = timeline(r, 1)) != SP_OK)
 		return status;
 	for (a = AGE_MIN; a <= AGE_MAX; a++) {
 		if (r->tl.an[a - AGE_MIN] == 0)
@@ -1371,10 +1441,12 @@ main(int argc, char *argv[])
 			    "the period asked", minms);
 		goto out;
 	}
+	r.html = rep == R_HTML;
 	status = rep == R_HTML ? html(&r) : one(&r, rep);
 out:
 	sp_store_close(r.store);
-	free(r.ti);
+	free(r.artists.t);
+	free(r.tracks.t);
 	free(r.fw);
 	free(r.tl.m);
 	for (k = 0; k < r.nfam; k++)
