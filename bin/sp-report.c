@@ -88,6 +88,7 @@ enum {
  * last.  The indexes named are the store's covering ones (schema 2).
  */
 static const char temp_tables[] =
+    "PRAGMA temp_store = MEMORY;"
     "CREATE TEMP TABLE lt (track_id TEXT, n INTEGER, ms INTEGER,"
     " status TEXT, album_id TEXT, artist_id TEXT);"
     "CREATE TEMP TABLE am (artist_id TEXT PRIMARY KEY, n INTEGER,"
@@ -102,13 +103,11 @@ static const char temp_tables[] =
 #define SPLIT_JOIN	" FROM am JOIN ak ON ak.artist_id = am.artist_id" \
 			" JOIN ag ON ag.artist_id = am.artist_id" \
 			" LEFT JOIN genres g ON g.genre = ag.genre"
-#define FILL_LT(where)							\
+#define FILL_LT(from)							\
 	"INSERT INTO lt SELECT x.track_id, x.n, x.ms, t.status,"	\
 	" CASE WHEN t.status = 'ok' THEN t.album_id END,"		\
 	" CASE WHEN t.status = 'ok' THEN ta.artist_id END"		\
-	" FROM (SELECT track_id, count(*) AS n, sum(ms_played) AS ms"	\
-	" FROM plays INDEXED BY plays_listen WHERE " where		\
-	" GROUP BY track_id) x"						\
+	" FROM " from " x"						\
 	" LEFT JOIN tracks t INDEXED BY tracks_report"			\
 	" ON t.id = x.track_id"						\
 	" LEFT JOIN track_artists ta INDEXED BY track_artists_first"	\
@@ -116,9 +115,13 @@ static const char temp_tables[] =
 
 static const char *const sql[NSTMT] = {
 	[S_PLAYS] = "SELECT count(*) FROM plays",
-	[S_FILL_LT] = FILL_LT("ms_played >= ?1 AND ts >= ?2 AND ts < ?3"),
-	/* The same without a period: a tenth faster. */
-	[S_FILL_LT_ALL] = FILL_LT("ms_played >= ?1"),
+	[S_FILL_LT] = FILL_LT("(SELECT track_id, count(*) AS n,"
+	    " sum(ms_played) AS ms FROM plays INDEXED BY plays_listen"
+	    " WHERE ms_played >= ?1 AND ts >= ?2 AND ts < ?3"
+	    " GROUP BY track_id)"),
+	/* All listens of 30 s or more: the store keeps them per track. */
+	[S_FILL_LT_ALL] = FILL_LT("(SELECT nullif(track_id, '') AS track_id,"
+	    " n, ms FROM listens WHERE n > 0)"),
 	[S_FILL_AM] =
 	    "INSERT INTO am SELECT artist_id, sum(n), sum(ms) FROM lt"
 	    " WHERE artist_id IS NOT NULL GROUP BY artist_id",
@@ -1238,9 +1241,9 @@ prepare(struct rep *r)
 			sp_warnx_at(NULL, "%s", sp_store_errmsg(r->store));
 		return SP_FATAL_DB;
 	}
-	sqlite3_bind_int64(r->st[S_FILL_LT_ALL], 1, minms);
-	if ((status = run(r, from != NULL || to != NULL ?
-	    period(r, r->st[S_FILL_LT]) : r->st[S_FILL_LT_ALL])) != SP_OK ||
+	if ((status = run(r, from != NULL || to != NULL ||
+	    minms != SP_STORE_LISTEN_MS ? period(r, r->st[S_FILL_LT]) :
+	    r->st[S_FILL_LT_ALL])) != SP_OK ||
 	    (status = run(r, r->st[S_FILL_AM])) != SP_OK ||
 	    (status = run(r, r->st[S_FILL_AY])) != SP_OK)
 		return status;

@@ -15,6 +15,9 @@
 /* Schema version this build writes (PRAGMA user_version). */
 #define SP_STORE_VERSION	2
 
+/* A listen: a play this long or longer (table listens counts them). */
+#define SP_STORE_LISTEN_MS	30000
+
 /* Open only an existing database (readers: sp-ids, sp-audit). */
 #define SP_STORE_EXISTING	0x1
 /* A scan of the whole store that reads each page once: a small cache. */

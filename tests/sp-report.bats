@@ -296,22 +296,30 @@ chromium_run() {
 	assert_equal "$stderr" "sp-report: $SP_DB: database schema version 99 is newer than this sp knows (2): upgrade sp"
 }
 
-@test "sp-report: a store of schema 1 gets the report indexes and gives the same figures" {
+@test "sp-report: a store of schema 1 gets the report indexes and the listens table, and gives the same figures" {
 	run -0 sp-report --csv artists
 	local want=$output
 	sql 'DROP INDEX plays_listen; DROP INDEX plays_time;
 	    DROP INDEX tracks_report; DROP INDEX track_artists_first;
-	    DROP INDEX albums_year; CREATE INDEX plays_track ON plays(track_id);
+	    DROP INDEX albums_year; DROP TABLE listens;
+	    DROP TRIGGER plays_listens_insert; DROP TRIGGER plays_listens_delete;
+	    DROP TRIGGER plays_listens_update;
+	    CREATE INDEX plays_track ON plays(track_id);
 	    PRAGMA user_version = 1'
 	run -0 sp-report --csv artists
 	assert_equal "$output" "$want"
 	run -0 sql "PRAGMA user_version; SELECT name FROM sqlite_master
-	    WHERE type = 'index' AND name IN ('plays_listen', 'plays_time',
-	    'plays_track', 'tracks_report', 'track_artists_first',
-	    'albums_year') ORDER BY name"
+	    WHERE name IN ('plays_listen', 'plays_time', 'plays_track',
+	    'tracks_report', 'track_artists_first', 'albums_year', 'listens',
+	    'plays_listens_insert', 'plays_listens_delete',
+	    'plays_listens_update') ORDER BY name"
 	assert_output '2
 albums_year
+listens
 plays_listen
+plays_listens_delete
+plays_listens_insert
+plays_listens_update
 plays_time
 track_artists_first
 tracks_report'
@@ -375,4 +383,37 @@ tracks_report'
 	chmod 0755 "$RO_DIR"
 	rm -rf "$RO_DIR"
 	assert_equal "$stderr" "sp-report: $SP_DB: opened read-only, and written by an older sp: run sp-report once where the store may be written (database: no such index: plays_listen)"
+}
+
+@test "sp-report: the listens the store keeps per track follow plays loaded, changed and deleted; they equal a count of the plays" {
+	local q
+	q="SELECT coalesce(track_id, ''), count(*), sum(ms_played) FROM plays
+	    WHERE ms_played >= 30000 GROUP BY 1 ORDER BY 1"
+	run -0 sql "$q"
+	local want=$output
+	run -0 sql "SELECT track_id, n, ms FROM listens WHERE n > 0 ORDER BY 1"
+	assert_equal "$output" "$want"
+	# Loading the same records again changes nothing.
+	sp-load -q < "$F/store.ndjson"
+	run -0 sql "SELECT track_id, n, ms FROM listens WHERE n > 0 ORDER BY 1"
+	assert_equal "$output" "$want"
+	# By hand: a play made longer, one moved to another track, one gone.
+	sql "UPDATE plays SET ms_played = 31000 WHERE ms_played = 10000;
+	    UPDATE plays SET track_id = 'Track70000000000000000'
+	    WHERE ms_played = 90000;
+	    DELETE FROM plays WHERE ms_played = 200000"
+	run -0 sql "$q"
+	want=$output
+	run -0 sql "SELECT track_id, n, ms FROM listens WHERE n > 0 ORDER BY 1"
+	assert_equal "$output" "$want"
+	# The report from the kept listens equals the report from the plays
+	# (--from makes sp-report count the plays themselves).
+	run -0 sp-report --csv artists
+	want=$output
+	run -0 sp-report --csv --from 1970-01-01 artists
+	assert_equal "$output" "$want"
+	run -0 sp-report --csv coverage
+	want=$output
+	run -0 sp-report --csv --to 9999-12-30 coverage
+	assert_equal "$output" "$want"
 }
