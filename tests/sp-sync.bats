@@ -536,3 +536,32 @@ SPLIT="WITH l AS (SELECT p.ms_played, ta.artist_id FROM plays p
 	assert_equal "${stderr_lines[0]}" "sp-sync: unrecognized option '--bogus'"
 	assert_equal "${stderr_lines[1]}" 'usage: sp-sync [-hnqV] [-d file] [--dsn dsn] [--listener name] [--schema name]'
 }
+
+@test "sp-sync: a server older than PostgreSQL 12 is refused, naming both versions, status 4" {
+	# A stand-in that answers the start-up as PostgreSQL 11.22 would.
+	local d=$BATS_TEST_TMPDIR/old i
+	mkdir "$d"
+	python3 - "$d/.s.PGSQL.5432" 3>&- <<-'EOF' &
+	import socket, struct, sys
+	s = socket.socket(socket.AF_UNIX)
+	s.bind(sys.argv[1])
+	s.listen(1)
+	c, _ = s.accept()
+	n = struct.unpack('!i', c.recv(4))[0]
+	c.recv(n - 4)
+	def msg(t, b):
+	    c.sendall(t + struct.pack('!i', len(b) + 4) + b)
+	msg(b'R', struct.pack('!i', 0))
+	msg(b'S', b'server_version\0' + b'11.22\0')
+	msg(b'K', struct.pack('!ii', 1, 2))
+	msg(b'Z', b'I')
+	c.recv(64)
+	EOF
+	for i in $(seq 50); do
+		[ -S "$d/.s.PGSQL.5432" ] && break
+		sleep 0.1
+	done
+	run -4 --separate-stderr sp-sync --dsn "host=$d gssencmode=disable dbname=x"
+	assert_equal "$stderr" 'sp-sync: PostgreSQL 11.22 is too old: sp-sync needs PostgreSQL 12 or later'
+	wait
+}
