@@ -708,10 +708,11 @@ pgconnect(struct sync *s)
 			return 128 + sp_signal();
 		pfd.fd = PQsocket(s->pg);
 		pfd.events = ps == PGRES_POLLING_READING ? POLLIN : POLLOUT;
-		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-			break;
-		if (errno == EINTR && sp_signal() != 0)
-			return 128 + sp_signal();
+		if (poll(&pfd, 1, -1) < 0) {
+			if (errno != EINTR)
+				break;
+			continue;	/* a signal: checked above */
+		}
 		ps = PQconnectPoll(s->pg);
 		switch (PQstatus(s->pg)) {
 		case CONNECTION_AUTH_OK:

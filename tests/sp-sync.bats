@@ -507,7 +507,8 @@ SPLIT="WITH l AS (SELECT p.ms_played, ta.artist_id FROM plays p
 	    >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	pid=$!
 	wait_sync
-	run -0 ps -ww -o args= -p "$pid"
+	# What ps shows: the process's argv.
+	run -0 bash -c "tr '\\0' ' ' </proc/$pid/cmdline"
 	assert_output --partial 'sp-sync --dsn user=sp_pw --listener ann'
 	refute_output --partial "$PW"
 	run -0 pg -c "SELECT usename FROM pg_stat_activity WHERE application_name = 'sp-sync'"
@@ -540,6 +541,7 @@ SPLIT="WITH l AS (SELECT p.ms_played, ta.artist_id FROM plays p
 @test "sp-sync: a server older than PostgreSQL 12 is refused, naming both versions, status 4" {
 	# A stand-in that answers the start-up as PostgreSQL 11.22 would.
 	local d=$BATS_TEST_TMPDIR/old i
+	command -v python3 >/dev/null || skip "python3 is needed for the stand-in"
 	mkdir "$d"
 	python3 - "$d/.s.PGSQL.5432" 3>&- <<-'EOF' &
 	import socket, struct, sys
