@@ -124,7 +124,7 @@ static const char *const migration[] = {
 	" listener text NOT NULL,"
 	" ts timestamptz NOT NULL,"
 	" ms_played integer NOT NULL,"
-	" track_id text REFERENCES tracks DEFERRABLE INITIALLY DEFERRED,"
+	" track_id text,"
 	" track_name text,"
 	" artist_name text,"
 	" album_name text,"
@@ -138,6 +138,11 @@ static const char *const migration[] = {
 	" platform text,"
 	" conn_country text,"
 	" source text NOT NULL CHECK (source IN ('extended', 'account')));"
+	/*
+	 * plays.track_id names a row of tracks, but is not a declared
+	 * foreign key: its check, one per row at commit, would take half
+	 * the time of a first sync.  sp-sync checks it once per sync.
+	 */
 	/* The store's natural key, per listener (see docs/schema.md). */
 	"CREATE UNIQUE INDEX plays_key ON plays (listener, ts, ms_played,"
 	" (coalesce(track_id, coalesce(track_name, '') || E'\\x1f' ||"
@@ -347,6 +352,24 @@ static const char pg_mark_put[] =
     " artists_rowid = excluded.artists_rowid,"
     " artists_fetched = excluded.artists_fetched,"
     " synced_at = excluded.synced_at";
+/* Whether the listener has plays yet: if not, they are copied in. */
+static const char pg_has_plays[] =
+    "SELECT 1 FROM plays WHERE listener = $1 LIMIT 1";
+/* A play whose track is not in tracks: one query, not one per row. */
+static const char pg_orphan[] =
+    "SELECT track_id FROM in_plays i WHERE track_id IS NOT NULL"
+    " AND NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = i.track_id)"
+    " LIMIT 1";
+static const char pg_orphan_direct[] =
+    "SELECT track_id FROM plays p WHERE listener = $1"
+    " AND track_id IS NOT NULL"
+    " AND NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = p.track_id)"
+    " LIMIT 1";
+static const char pg_copy_plays[] =
+    "COPY plays (listener, ts, ms_played, track_id, track_name,"
+    " artist_name, album_name, reason_start, reason_end, shuffle, skipped,"
+    " offline, offline_ts, incognito, platform, conn_country, source)"
+    " FROM STDIN";
 static const char pg_won[] =
     "CREATE TEMP TABLE won_tracks (id text PRIMARY KEY) ON COMMIT DROP;"
     "CREATE TEMP TABLE won_artists (id text PRIMARY KEY) ON COMMIT DROP";
@@ -478,6 +501,8 @@ struct sync {
 	unsigned long long total;	/* rows in the store's tables */
 	unsigned long long sent[NTABLE];
 	unsigned long long pruned;
+	const char	*who;		/* the listener */
+	int		 direct;	/* a first sync of the listener */
 	char		 buf[COPY_BUF];
 	size_t		 len;
 	int		 tty;
@@ -977,13 +1002,46 @@ flush(struct sync *s, const char *what)
 	return 0;
 }
 
+/* Append n bytes of text, escaped for COPY's text format. */
+static int
+putesc(struct sync *s, const char *what, const unsigned char *t, int n)
+{
+	int k;
+
+	for (k = 0; k < n; k++) {
+		if (s->len + 4 > sizeof(s->buf) && flush(s, what) != 0)
+			return -1;
+		switch (t[k]) {
+		case '\\':
+			s->buf[s->len++] = '\\';
+			s->buf[s->len++] = '\\';
+			break;
+		case '\n':
+			s->buf[s->len++] = '\\';
+			s->buf[s->len++] = 'n';
+			break;
+		case '\r':
+			s->buf[s->len++] = '\\';
+			s->buf[s->len++] = 'r';
+			break;
+		case '\t':
+			s->buf[s->len++] = '\\';
+			s->buf[s->len++] = 't';
+			break;
+		default:
+			s->buf[s->len++] = (char)t[k];
+		}
+	}
+	return 0;
+}
+
 /* Append one column, COPY text format: \N for NULL, escaped text. */
 static int
 putcol(struct sync *s, const char *what, sqlite3_stmt *st, int i, int last)
 {
 	const unsigned char *t;
 	char num[32];
-	int n, k;
+	int n;
 
 	if (s->len + 64 > sizeof(s->buf) && flush(s, what) != 0)
 		return -1;
@@ -1007,30 +1065,8 @@ putcol(struct sync *s, const char *what, sqlite3_stmt *st, int i, int last)
 	default:
 		t = sqlite3_column_text(st, i);
 		n = sqlite3_column_bytes(st, i);
-		for (k = 0; k < n; k++) {
-			if (s->len + 4 > sizeof(s->buf) && flush(s, what) != 0)
-				return -1;
-			switch (t[k]) {
-			case '\\':
-				s->buf[s->len++] = '\\';
-				s->buf[s->len++] = '\\';
-				break;
-			case '\n':
-				s->buf[s->len++] = '\\';
-				s->buf[s->len++] = 'n';
-				break;
-			case '\r':
-				s->buf[s->len++] = '\\';
-				s->buf[s->len++] = 'r';
-				break;
-			case '\t':
-				s->buf[s->len++] = '\\';
-				s->buf[s->len++] = 't';
-				break;
-			default:
-				s->buf[s->len++] = (char)t[k];
-			}
-		}
+		if (putesc(s, what, t, n) != 0)
+			return -1;
 	}
 	s->buf[s->len++] = last ? '\n' : '\t';
 	return 0;
@@ -1048,8 +1084,9 @@ sendtab(struct sync *s, enum table t)
 	PGresult *r;
 	enum mark m = tabmark[t];
 	int rc, i, ncol, interrupted = 0;
+	int direct = t == T_PLAYS && s->direct;
 
-	if (pgdo(s, tab[t].name, tab[t].temp, 0, NULL) != 0)
+	if (!direct && pgdo(s, tab[t].name, tab[t].temp, 0, NULL) != 0)
 		return -1;
 	if (sp_store_prepare(s->store, &tab[t].select, 1, &st) != 0) {
 		progress_end(s);
@@ -1061,12 +1098,19 @@ sendtab(struct sync *s, enum table t)
 	if (s->fetched[m] != NULL)
 		sqlite3_bind_text(st, 2, s->fetched[m], -1, SQLITE_STATIC);
 	snprintf(copy, sizeof(copy), "COPY in_%s FROM STDIN", tab[t].name);
-	if ((r = pgrun(s, tab[t].name, copy, 0, NULL)) == NULL)
+	if ((r = pgrun(s, tab[t].name, direct ? pg_copy_plays : copy, 0,
+	    NULL)) == NULL)
 		return -1;
 	PQclear(r);
 	ncol = sqlite3_column_count(st);
 	s->len = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (direct) {
+			if (putesc(s, tab[t].name, (const unsigned char *)s->who,
+			    (int)strlen(s->who)) != 0)
+				break;
+			s->buf[s->len++] = '\t';	/* putesc() leaves room */
+		}
 		for (i = 0; i < ncol; i++)
 			if (putcol(s, tab[t].name, st, i, i == ncol - 1) != 0)
 				break;
@@ -1180,15 +1224,24 @@ sync_run(struct sync *s, const char *who)
 	}
 	if (extent(s) != 0)
 		return -1;
+	/*
+	 * A listener's first plays are copied straight into plays: no
+	 * temporary table, no merge.
+	 */
+	if ((r = pgrun(s, "plays", pg_has_plays, 1, p)) == NULL)
+		return -1;
+	s->direct = PQntuples(r) == 0;
+	PQclear(r);
 	for (i = 0; i < NTABLE; i++)
 		if (sendtab(s, i) != 0)
 			return -1;
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-	if (pgdo(s, "begin", pg_won, 0, NULL) != 0 ||
-	    pgdo(s, "plays", "ANALYZE in_plays", 0, NULL) != 0)
+	if (pgdo(s, "begin", pg_won, 0, NULL) != 0 || (!s->direct &&
+	    pgdo(s, "plays", "ANALYZE in_plays", 0, NULL) != 0))
 		return -1;
 	for (i = 0; i < NMERGE; i++) {
-		if (i == G_PRUNE && !prune)
+		if ((i == G_PRUNE && !prune) ||
+		    ((i == G_PLAYS || i == G_PRUNE) && s->direct))
 			continue;
 		progress(s, merge[i].what, 0, 1);
 		if ((r = pgrun(s, merge[i].what, merge[i].sql,
@@ -1200,6 +1253,18 @@ sync_run(struct sync *s, const char *who)
 		if (stopped(s))
 			return -1;
 	}
+	if ((r = pgrun(s, "plays", s->direct ? pg_orphan_direct : pg_orphan,
+	    s->direct, p)) == NULL)
+		return -1;
+	if (PQntuples(r) > 0) {
+		progress_end(s);
+		sp_warnx_at(NULL, "a play names track %s, which is not in "
+		    "tracks: run sp-audit", PQgetvalue(r, 0, 0));
+		PQclear(r);
+		s->status = SP_FATAL_DB;
+		return -1;
+	}
+	PQclear(r);
 	progress(s, "commit", 0, 1);
 	if (putmark(s, who) != 0 || stopped(s))
 		return -1;
@@ -1292,6 +1357,7 @@ main(int argc, char *argv[])
 		return s.status;
 	}
 	s.db = sp_store_db(s.store);
+	s.who = who;
 	progress(&s, "connecting", 0, 1);
 	if ((s.status = pgconnect(&s)) == SP_OK && storeid(&s) == 0 &&
 	    sync_run(&s, who) == 0) {

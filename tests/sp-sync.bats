@@ -567,3 +567,29 @@ SPLIT="WITH l AS (SELECT p.ms_played, ta.artist_id FROM plays p
 	assert_equal "$stderr" 'sp-sync: PostgreSQL 11.22 is too old: sp-sync needs PostgreSQL 12 or later'
 	wait
 }
+
+@test "sp-sync: a second store of the same listener adds only the plays the first did not have" {
+	run -0 --separate-stderr sp-sync --listener ann
+	# The same export's first 100 plays, and 2 of its own, elsewhere.
+	local other=$BATS_TEST_TMPDIR/other.db
+	sqlite3 "$SP_DB" ".backup '$other'"
+	sqlite3 "$other" "DELETE FROM sp_sync; DELETE FROM plays WHERE id > 100"
+	SP_DB=$other new_plays 2
+	run -0 --separate-stderr sp-sync --listener ann -d "$other"
+	run -0 summary
+	assert_output --regexp '^sp-sync: 102 plays, '
+	run -0 pg -c "SELECT count(*) FROM sp.plays WHERE listener = 'ann'"
+	assert_output 382
+	new_plays 2
+	same plays
+}
+
+@test "sp-sync: a play whose track is not in the store's tracks fails the sync (status 4); nothing is changed" {
+	run -0 sql "SELECT track_id FROM plays WHERE track_id IS NOT NULL LIMIT 1"
+	id=$output
+	sql "DELETE FROM tracks WHERE id = '$id'; DELETE FROM track_artists WHERE track_id = '$id'"
+	run -4 --separate-stderr sp-sync --listener ann
+	assert_equal "$stderr" "sp-sync: a play names track $id, which is not in tracks: run sp-audit"
+	run -0 pg -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'sp'"
+	assert_output 0
+}
