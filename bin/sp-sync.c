@@ -221,8 +221,10 @@ enum table {
 /*
  * Per table: its name, the SQLite query of the rows to send (?1 the
  * rowid and ?2 the fetched_at the last sync went up to; a row above
- * either changed since), its temporary table in PostgreSQL, and whether
- * the summary counts it (links travel with their track or artist).
+ * either changed since; links are reached from their changed tracks or
+ * artists, an order CROSS JOIN fixes), its temporary table in
+ * PostgreSQL, and whether the summary counts it (links travel with
+ * their track or artist).
  */
 static const struct {
 	const char	*name;
@@ -251,7 +253,7 @@ static const struct {
 	    1 },
 	[T_TRACK_ARTISTS] = { "track_artists",
 	    "SELECT ta.track_id, ta.artist_id, ta.position"
-	    " FROM track_artists ta JOIN tracks t ON t.id = ta.track_id"
+	    " FROM tracks t CROSS JOIN track_artists ta ON ta.track_id = t.id"
 	    " WHERE t.rowid > ?1 OR t.fetched_at > ?2",
 	    "CREATE TEMP TABLE in_track_artists (track_id text, artist_id"
 	    " text, position integer) ON COMMIT DROP",
@@ -265,15 +267,15 @@ static const struct {
 	    1 },
 	[T_ARTIST_GENRES] = { "artist_genres",
 	    "SELECT ag.artist_id, ag.genre, ag.position"
-	    " FROM artist_genres ag JOIN artists a ON a.id = ag.artist_id"
+	    " FROM artists a CROSS JOIN artist_genres ag ON ag.artist_id = a.id"
 	    " WHERE a.rowid > ?1 OR a.fetched_at > ?2",
 	    "CREATE TEMP TABLE in_artist_genres (artist_id text, genre text,"
 	    " position integer) ON COMMIT DROP",
 	    0 },
 	[T_GENRES] = { "genres",
 	    "SELECT genre, family FROM genres WHERE ?1 = 0 OR genre IN"
-	    " (SELECT ag.genre FROM artist_genres ag"
-	    " JOIN artists a ON a.id = ag.artist_id"
+	    " (SELECT ag.genre FROM artists a"
+	    " CROSS JOIN artist_genres ag ON ag.artist_id = a.id"
 	    " WHERE a.rowid > ?1 OR a.fetched_at > ?2)",
 	    "CREATE TEMP TABLE in_genres (genre text, family text)"
 	    " ON COMMIT DROP",
@@ -1236,8 +1238,7 @@ sync_run(struct sync *s, const char *who)
 		if (sendtab(s, i) != 0)
 			return -1;
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-	if (pgdo(s, "begin", pg_won, 0, NULL) != 0 || (!s->direct &&
-	    pgdo(s, "plays", "ANALYZE in_plays", 0, NULL) != 0))
+	if (pgdo(s, "begin", pg_won, 0, NULL) != 0)
 		return -1;
 	for (i = 0; i < NMERGE; i++) {
 		if ((i == G_PRUNE && !prune) ||
