@@ -54,8 +54,11 @@ static const char *schema = "sp";
 
 /*
  * Migrations of the PostgreSQL schema: migration[i] takes it from
- * version i to i + 1.  Never edit one that has shipped; append.  The
- * foreign keys are deferred to the commit, so a sync may load its
+ * version i to i + 1.  Never edit one that has shipped; append.
+ * Version 1 is migration[0] and then, in the same transaction, after the
+ * first sync has loaded its rows, fkeys: each key is then checked by one
+ * query, not row by row (the tables are new: no one else sees them).
+ * The foreign keys are deferred to the commit, so a sync may load its
  * tables in any order.
  */
 static const char *const migration[] = {
@@ -78,7 +81,7 @@ static const char *const migration[] = {
 	"CREATE TABLE tracks ("
 	" id text PRIMARY KEY,"
 	" name text,"
-	" album_id text REFERENCES albums DEFERRABLE INITIALLY DEFERRED,"
+	" album_id text,"
 	" duration_ms integer,"
 	" explicit boolean,"
 	" popularity integer,"
@@ -104,18 +107,14 @@ static const char *const migration[] = {
 	" family text);"
 	"CREATE INDEX genres_family ON genres (family);"
 	"CREATE TABLE track_artists ("
-	" track_id text NOT NULL"
-	"  REFERENCES tracks DEFERRABLE INITIALLY DEFERRED,"
-	" artist_id text NOT NULL"
-	"  REFERENCES artists DEFERRABLE INITIALLY DEFERRED,"
+	" track_id text NOT NULL,"
+	" artist_id text NOT NULL,"
 	" position integer NOT NULL,"
 	" PRIMARY KEY (track_id, position));"
 	"CREATE INDEX track_artists_artist ON track_artists (artist_id);"
 	"CREATE TABLE artist_genres ("
-	" artist_id text NOT NULL"
-	"  REFERENCES artists DEFERRABLE INITIALLY DEFERRED,"
-	" genre text NOT NULL"
-	"  REFERENCES genres DEFERRABLE INITIALLY DEFERRED,"
+	" artist_id text NOT NULL,"
+	" genre text NOT NULL,"
 	" position integer NOT NULL,"
 	" PRIMARY KEY (artist_id, position));"
 	"CREATE INDEX artist_genres_genre ON artist_genres (genre);"
@@ -211,6 +210,19 @@ static const char *const migration[] = {
 	" GROUP BY l.listener, l.artist_id, a.name;",
 };
 #define NMIGRATION	(sizeof(migration) / sizeof(migration[0]))
+static const char fkeys[] =
+    "ALTER TABLE tracks ADD FOREIGN KEY (album_id) REFERENCES albums"
+    " DEFERRABLE INITIALLY DEFERRED;"
+    "ALTER TABLE track_artists"
+    " ADD FOREIGN KEY (track_id) REFERENCES tracks"
+    " DEFERRABLE INITIALLY DEFERRED,"
+    " ADD FOREIGN KEY (artist_id) REFERENCES artists"
+    " DEFERRABLE INITIALLY DEFERRED;"
+    "ALTER TABLE artist_genres"
+    " ADD FOREIGN KEY (artist_id) REFERENCES artists"
+    " DEFERRABLE INITIALLY DEFERRED,"
+    " ADD FOREIGN KEY (genre) REFERENCES genres"
+    " DEFERRABLE INITIALLY DEFERRED";
 
 /* The tables a sync sends, in the order it sends them. */
 enum table {
@@ -303,6 +315,18 @@ static const enum mark tabmark[NTABLE] = {
 	[T_PLAYS] = M_PLAYS,
 };
 
+/*
+ * A play to send whose track is not in the store's tracks (?1: the plays
+ * watermark).  The store's tracks are all in PostgreSQL after the sync,
+ * so this stands for plays.track_id's foreign key: one pass, not a
+ * check per row at commit.
+ */
+static const char sql_orphan[] =
+    "SELECT p.track_id FROM plays p WHERE p.id > ?1"
+    " AND p.track_id IS NOT NULL"
+    " AND NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = p.track_id)"
+    " LIMIT 1";
+
 /* The store's extent now: the next watermark, and its row counts. */
 static const char sql_extent[] =
     "SELECT (SELECT coalesce(max(id), 0) FROM plays),"
@@ -357,16 +381,6 @@ static const char pg_mark_put[] =
 /* Whether the listener has plays yet: if not, they are copied in. */
 static const char pg_has_plays[] =
     "SELECT 1 FROM plays WHERE listener = $1 LIMIT 1";
-/* A play whose track is not in tracks: one query, not one per row. */
-static const char pg_orphan[] =
-    "SELECT track_id FROM in_plays i WHERE track_id IS NOT NULL"
-    " AND NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = i.track_id)"
-    " LIMIT 1";
-static const char pg_orphan_direct[] =
-    "SELECT track_id FROM plays p WHERE listener = $1"
-    " AND track_id IS NOT NULL"
-    " AND NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = p.track_id)"
-    " LIMIT 1";
 static const char pg_copy_plays[] =
     "COPY plays (listener, ts, ms_played, track_id, track_name,"
     " artist_name, album_name, reason_start, reason_end, shuffle, skipped,"
@@ -504,6 +518,7 @@ struct sync {
 	unsigned long long sent[NTABLE];
 	unsigned long long pruned;
 	const char	*who;		/* the listener */
+	int		 fkeys;		/* a new schema: add its foreign keys */
 	int		 direct;	/* a first sync of the listener */
 	char		 buf[COPY_BUF];
 	size_t		 len;
@@ -843,6 +858,7 @@ pgschema(struct sync *s)
 	}
 	if ((size_t)v == NMIGRATION)
 		return 0;
+	s->fkeys = v == 0;
 	for (; (size_t)v < NMIGRATION; v++)
 		if (pgdo(s, "schema", migration[v], 0, NULL) != 0)
 			return -1;
@@ -943,6 +959,36 @@ fail:
 	sp_warnx_at(NULL, "database: %s", sqlite3_errmsg(s->db));
 	s->status = SP_FATAL_DB;
 	return -1;
+}
+
+/* Whether a play to send names a track the store does not have. */
+static int
+orphan(struct sync *s)
+{
+	sqlite3_stmt *st;
+	const unsigned char *id;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, sql_orphan, -1, &st, NULL) != SQLITE_OK) {
+		progress_end(s);
+		sp_warnx_at(NULL, "database: %s", sqlite3_errmsg(s->db));
+		s->status = SP_FATAL_DB;
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, s->rowid[M_PLAYS]);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_text(st, 0);
+		progress_end(s);
+		sp_warnx_at(NULL, "a play names track %s, which is not in "
+		    "tracks: run sp-audit", id != NULL ? (const char *)id : "");
+		s->status = SP_FATAL_DB;
+	} else if (rc != SQLITE_DONE) {
+		progress_end(s);
+		sp_warnx_at(NULL, "database: %s", sqlite3_errmsg(s->db));
+		s->status = SP_FATAL_DB;
+	}
+	sqlite3_finalize(st);
+	return s->status == SP_OK ? 0 : -1;
 }
 
 /* The watermark this listener's store left in PostgreSQL, if any. */
@@ -1224,7 +1270,7 @@ sync_run(struct sync *s, const char *who)
 		s->status = SP_FATAL_DB;
 		return -1;
 	}
-	if (extent(s) != 0)
+	if (extent(s) != 0 || orphan(s) != 0)
 		return -1;
 	/*
 	 * A listener's first plays are copied straight into plays: no
@@ -1254,18 +1300,8 @@ sync_run(struct sync *s, const char *who)
 		if (stopped(s))
 			return -1;
 	}
-	if ((r = pgrun(s, "plays", s->direct ? pg_orphan_direct : pg_orphan,
-	    s->direct, p)) == NULL)
+	if (s->fkeys && pgdo(s, "schema", fkeys, 0, NULL) != 0)
 		return -1;
-	if (PQntuples(r) > 0) {
-		progress_end(s);
-		sp_warnx_at(NULL, "a play names track %s, which is not in "
-		    "tracks: run sp-audit", PQgetvalue(r, 0, 0));
-		PQclear(r);
-		s->status = SP_FATAL_DB;
-		return -1;
-	}
-	PQclear(r);
 	progress(s, "commit", 0, 1);
 	if (putmark(s, who) != 0 || stopped(s))
 		return -1;

@@ -243,6 +243,15 @@ gone() {
 	same $TABLES
 	run -0 pg -c "SELECT version FROM sp.meta"
 	assert_output 1
+	# The catalog's foreign keys hold.
+	run -0 pg -c "SELECT conrelid::regclass, pg_get_constraintdef(oid)
+	    FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2"
+	assert_output "sp.tracks|FOREIGN KEY (album_id) REFERENCES sp.albums(id) DEFERRABLE INITIALLY DEFERRED
+sp.track_artists|FOREIGN KEY (artist_id) REFERENCES sp.artists(id) DEFERRABLE INITIALLY DEFERRED
+sp.track_artists|FOREIGN KEY (track_id) REFERENCES sp.tracks(id) DEFERRABLE INITIALLY DEFERRED
+sp.artist_genres|FOREIGN KEY (artist_id) REFERENCES sp.artists(id) DEFERRABLE INITIALLY DEFERRED
+sp.artist_genres|FOREIGN KEY (genre) REFERENCES sp.genres(genre) DEFERRABLE INITIALLY DEFERRED"
+	run -1 pg -c "INSERT INTO sp.track_artists VALUES ('nope', 'nope', 0)"
 	# The fixture holds what the rules below are about.
 	run -0 sql "SELECT count(*) FROM tracks WHERE status = 'not_found'"
 	assert_output 3
