@@ -56,8 +56,9 @@ static const char *schema = "sp";
  * Migrations of the PostgreSQL schema: migration[i] takes it from
  * version i to i + 1.  Never edit one that has shipped; append.
  * Version 1 is migration[0] and then, in the same transaction, after the
- * first sync has loaded its rows, fkeys: each key is then checked by one
- * query, not row by row (the tables are new: no one else sees them).
+ * first sync has loaded its rows, fkeys: the plays' indexes and the
+ * foreign keys, then built in one pass and checked by one query each,
+ * not row by row (the tables are new: no one else sees them yet).
  * The foreign keys are deferred to the commit, so a sync may load its
  * tables in any order.
  */
@@ -142,11 +143,6 @@ static const char *const migration[] = {
 	 * foreign key: its check, one per row at commit, would take half
 	 * the time of a first sync.  sp-sync checks it once per sync.
 	 */
-	/* The store's natural key, per listener (see docs/schema.md). */
-	"CREATE UNIQUE INDEX plays_key ON plays (listener, ts, ms_played,"
-	" (coalesce(track_id, coalesce(track_name, '') || E'\\x1f' ||"
-	" coalesce(artist_name, ''))));"
-	"CREATE INDEX plays_track ON plays (track_id);"
 	/* What each store sent last: its rows up to these, per listener. */
 	"CREATE TABLE sync_state ("
 	" listener text NOT NULL,"
@@ -211,6 +207,11 @@ static const char *const migration[] = {
 };
 #define NMIGRATION	(sizeof(migration) / sizeof(migration[0]))
 static const char fkeys[] =
+    /* The store's natural key, per listener (see docs/schema.md). */
+    "CREATE UNIQUE INDEX plays_key ON plays (listener, ts, ms_played,"
+    " (coalesce(track_id, coalesce(track_name, '') || E'\\x1f' ||"
+    " coalesce(artist_name, ''))));"
+    "CREATE INDEX plays_track ON plays (track_id);"
     "ALTER TABLE tracks ADD FOREIGN KEY (album_id) REFERENCES albums"
     " DEFERRABLE INITIALLY DEFERRED;"
     "ALTER TABLE track_artists"
