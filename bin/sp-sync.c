@@ -524,6 +524,7 @@ struct sync {
 	char		 buf[COPY_BUF];
 	size_t		 len;
 	int		 tty;
+	int		 dirty;		/* a progress line is on the screen */
 	double		 t0, shown;
 	int		 status;
 };
@@ -573,6 +574,7 @@ progress(struct sync *s, const char *what, unsigned long long n, int force)
 	if (!force && t - s->shown < 0.2)
 		return;
 	s->shown = t;
+	s->dirty = 1;
 	if (n > 0)
 		fprintf(stderr, "\rsp-sync: %s: %s rows\033[K", what,
 		    sp_fmt_count(n, num));
@@ -583,8 +585,9 @@ progress(struct sync *s, const char *what, unsigned long long n, int force)
 static void
 progress_end(struct sync *s)
 {
-	if (s->tty)
+	if (s->dirty)
 		fputs("\r\033[K", stderr);
+	s->dirty = 0;
 }
 
 /* A libpq message on one line: runs of white space become one space. */
