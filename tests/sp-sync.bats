@@ -392,7 +392,8 @@ bob|$output"
 	run -0 --separate-stderr sp-sync --listener ann
 	run -0 --separate-stderr sp-sync --listener bob
 	sql "DELETE FROM plays WHERE id IN (3, 50, 377)"
-	run -0 --separate-stderr sp-sync --listener ann
+	run -0 --separate-stderr sp-sync -q --listener ann
+	assert_equal "$stderr" ''
 	run -0 pg -c "SELECT count(*) FROM sp.plays WHERE listener = 'ann'"
 	assert_output 380
 	run -0 --separate-stderr sp-sync --listener ann --prune
