@@ -603,3 +603,8 @@ SPLIT="WITH l AS (SELECT p.ms_played, ta.artist_id FROM plays p
 	run -0 pg -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'sp'"
 	assert_output 0
 }
+
+@test "sp-sync: no store: status 4 before any connection" {
+	run -4 --separate-stderr sp-sync -d "$BATS_TEST_TMPDIR/none.db" --dsn "host=$BATS_TEST_TMPDIR"
+	assert_equal "$stderr" "sp-sync: $BATS_TEST_TMPDIR/none.db: no database here (load plays first: sp-history FILE | sp-load)"
+}
