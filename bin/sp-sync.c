@@ -871,6 +871,16 @@ pgschema(struct sync *s)
 	return pgdo(s, "schema", pg_meta_put, 1, p);
 }
 
+/* A failed SQLite call: its message, status 4; returns -1. */
+static int
+litefail(struct sync *s)
+{
+	progress_end(s);
+	sp_warnx_at(NULL, "database: %s", sqlite3_errmsg(s->db));
+	s->status = SP_FATAL_DB;
+	return -1;
+}
+
 /* The store's id, made and written on its first sync (not under -n). */
 static int
 storeid(struct sync *s)
@@ -922,10 +932,8 @@ storeid(struct sync *s)
 	sqlite3_finalize(st);
 	return 0;
 fail:
-	progress_end(s);
-	sp_warnx_at(NULL, "database: %s", sqlite3_errmsg(s->db));
+	litefail(s);
 	sp_store_rollback(s->store);
-	s->status = SP_FATAL_DB;
 	return -1;
 }
 
@@ -959,10 +967,7 @@ extent(struct sync *s)
 	sqlite3_finalize(st);
 	return 0;
 fail:
-	progress_end(s);
-	sp_warnx_at(NULL, "database: %s", sqlite3_errmsg(s->db));
-	s->status = SP_FATAL_DB;
-	return -1;
+	return litefail(s);
 }
 
 /* Whether a play to send names a track the store does not have. */
@@ -974,10 +979,7 @@ orphan(struct sync *s)
 	int rc;
 
 	if (sqlite3_prepare_v2(s->db, sql_orphan, -1, &st, NULL) != SQLITE_OK) {
-		progress_end(s);
-		sp_warnx_at(NULL, "database: %s", sqlite3_errmsg(s->db));
-		s->status = SP_FATAL_DB;
-		return -1;
+		return litefail(s);
 	}
 	sqlite3_bind_int64(st, 1, s->rowid[M_PLAYS]);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -986,11 +988,8 @@ orphan(struct sync *s)
 		sp_warnx_at(NULL, "a play names track %s, which is not in "
 		    "tracks: run sp-audit", id != NULL ? (const char *)id : "");
 		s->status = SP_FATAL_DB;
-	} else if (rc != SQLITE_DONE) {
-		progress_end(s);
-		sp_warnx_at(NULL, "database: %s", sqlite3_errmsg(s->db));
-		s->status = SP_FATAL_DB;
-	}
+	} else if (rc != SQLITE_DONE)
+		litefail(s);
 	sqlite3_finalize(st);
 	return s->status == SP_OK ? 0 : -1;
 }
@@ -1176,9 +1175,7 @@ sendtab(struct sync *s, enum table t)
 		}
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		progress_end(s);
-		sp_warnx_at(NULL, "database: %s", sqlite3_errmsg(s->db));
-		s->status = SP_FATAL_DB;
+		litefail(s);
 		interrupted = 1;
 	}
 	sqlite3_reset(st);
@@ -1269,10 +1266,7 @@ sync_run(struct sync *s, const char *who)
 	if (pgschema(s) != 0 || getmark(s, who) != 0 || stopped(s))
 		return -1;
 	if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		progress_end(s);
-		sp_warnx_at(NULL, "database: %s", sqlite3_errmsg(s->db));
-		s->status = SP_FATAL_DB;
-		return -1;
+		return litefail(s);
 	}
 	if (extent(s) != 0 || orphan(s) != 0)
 		return -1;
