@@ -368,24 +368,35 @@ bob|$output"
 	same $TABLES
 }
 
-@test "sp-sync: SIGINT inside the transaction: rolled back, status 130, the database as it was" {
+@test "sp-sync: SIGINT or SIGTERM inside the transaction: the statement cancelled, rolled back, status 130 or 143, the database as it was" {
+	local sig want i
 	run -0 --separate-stderr sp-sync --listener ann
 	pgdump >"$BATS_TEST_TMPDIR/before"
 	new_plays 2
-	lock_start
-	sp-sync --listener ann 2>"$BATS_TEST_TMPDIR/int.err" 3>&- &
-	pid=$!
-	wait_sync
-	kill -INT "$pid"
-	st=0
-	wait "$pid" || st=$?
-	assert_equal "$st" 130
-	run -0 cat "$BATS_TEST_TMPDIR/int.err"
-	assert_output 'sp-sync: interrupted: nothing was changed'
-	lock_end
-	gone
-	pgdump >"$BATS_TEST_TMPDIR/after"
-	diff -u "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	for sig in INT:130 TERM:143; do
+		want=${sig#*:} sig=${sig%:*}
+		lock_start
+		sp-sync --listener ann 2>"$BATS_TEST_TMPDIR/int.err" 3>&- &
+		pid=$!
+		wait_sync
+		kill -"$sig" "$pid"
+		# It ends while the lock is still held: it did not wait.
+		for i in $(seq 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		run ! kill -0 "$pid"
+		st=0
+		wait "$pid" || st=$?
+		assert_equal "$st" "$want"
+		run -0 cat "$BATS_TEST_TMPDIR/int.err"
+		assert_output 'sp-sync: interrupted: nothing was changed'
+		lock_end
+		rm "$BATS_TEST_TMPDIR/lock.in"
+		gone
+		pgdump >"$BATS_TEST_TMPDIR/after"
+		diff -u "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	done
 }
 
 @test "sp-sync: --prune deletes this listener's plays the store no longer has, and no one else's" {
