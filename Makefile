@@ -8,6 +8,9 @@ override CFLAGS := $(filter-out -w -Wno-error,$(CFLAGS)) -std=c11 -Wall \
 	-Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow
 override CPPFLAGS += -Ilib -D_GNU_SOURCE -DJSMN_STRICT -DJSMN_PARENT_LINKS
 LDLIBS = -lcurl -lsqlite3 -lmicrohttpd -lm
+# libpq, for sp-sync alone.
+PQ_CFLAGS = $(shell pkg-config --cflags libpq)
+PQ_LIBS = $(shell pkg-config --libs libpq)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
@@ -16,7 +19,7 @@ BUILD ?= .
 # Debian packages sp needs to build, test and run its demo.
 DEPS = gcc make libcurl4-openssl-dev libjsmn-dev libsqlite3-dev \
 	libmicrohttpd-dev pkg-config bats bats-assert bats-support mandoc \
-	sqlite3 jq libarchive-dev python3 chromium
+	sqlite3 jq libarchive-dev python3 chromium libpq-dev postgresql
 
 PROGS = $(patsubst bin/%.c,%,$(wildcard bin/sp-*.c))
 # Programs that are POSIX shell scripts over the others (bin/sp-NAME.sh).
@@ -86,6 +89,10 @@ $(BUILD)/bin/sp-%: bin/sp-%.sh
 	cp bin/sp-$*.sh $@.tmp
 	chmod 0755 $@.tmp
 	mv $@.tmp $@
+
+# Only sp-sync talks to PostgreSQL.
+$(BUILD)/bin/sp-sync: override CPPFLAGS += $(PQ_CFLAGS)
+$(BUILD)/bin/sp-sync: LDLIBS += $(PQ_LIBS)
 
 # Installs whatever is missing, with apt-get (as root, or through sudo).
 # Does nothing when everything is there.  SP_NODEPS=1 skips it.
