@@ -619,3 +619,32 @@ SPLIT="WITH l AS (SELECT p.ms_played, ta.artist_id FROM plays p
 	run -4 --separate-stderr sp-sync -d "$BATS_TEST_TMPDIR/none.db" --dsn "host=$BATS_TEST_TMPDIR"
 	assert_equal "$stderr" "sp-sync: $BATS_TEST_TMPDIR/none.db: no database here (load plays first: sp-history FILE | sp-load)"
 }
+
+@test "sp-sync: the views and sp-report give the same figures, to the millisecond" {
+	sql "INSERT INTO genres VALUES ('zz unmapped', NULL);
+	    INSERT INTO artist_genres SELECT artist_id, 'zz unmapped', 9
+	    FROM track_artists WHERE position = 0 LIMIT 1"
+	run -0 --separate-stderr sp-sync --listener ann
+	# genre, family, ms_played, listens: sp-report's CSV and the view's.
+	want=$(sp-report --csv genres | tr -d '\r' | tail -n +2 |
+	    cut -d, -f1-4 | LC_ALL=C sort)
+	[ "$(wc -l <<<"$want")" -gt 5 ]
+	run -0 pg -F , -P null= -c "SELECT genre, family, ms_played,
+	    round(listens, 2) FROM sp.listener_genres WHERE listener = 'ann'"
+	assert_equal "$(LC_ALL=C sort <<<"$output")" "$want"
+	want=$(sp-report --csv families | tr -d '\r' | tail -n +2 |
+	    cut -d, -f1-3 | LC_ALL=C sort)
+	run -0 pg -F , -P null= -c "SELECT family, ms_played, round(listens, 2)
+	    FROM sp.listener_families WHERE listener = 'ann'"
+	assert_equal "$(LC_ALL=C sort <<<"$output")" "$want"
+	want=$(sp-report --csv decades | tr -d '\r' | tail -n +2 |
+	    cut -d, -f1-3 | LC_ALL=C sort)
+	run -0 pg -F , -P null= -c "SELECT decade, ms_played, listens
+	    FROM sp.listener_decades WHERE listener = 'ann'"
+	assert_equal "$(LC_ALL=C sort <<<"$output")" "$want"
+	want=$(sp-report --csv artists | tr -d '\r' | tail -n +2 |
+	    awk -F, '{ print $1 "," $(NF - 2) "," $(NF - 1) }' | LC_ALL=C sort)
+	run -0 pg -F , -c "SELECT artist_id, ms_played, listens
+	    FROM sp.listener_artists WHERE listener = 'ann'"
+	assert_equal "$(LC_ALL=C sort <<<"$output")" "$want"
+}
