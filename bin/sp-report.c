@@ -26,11 +26,9 @@
 #include "sp_id.h"
 #include "sp_store.h"
 #include "sp_table.h"
+#include "sp_timeline.h"
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
-#define MAXFAM		64	/* families told apart in months */
-#define AGE_MIN		(-100)	/* ages kept: the rest is unknown */
-#define AGE_MAX		200
 
 enum {
 	O_CSV = 256, O_COLOR, O_FAMILY, O_FROM, O_GENRE, O_JSON, O_LIMIT,
@@ -323,45 +321,6 @@ static const char *const shareof[NREPORT] = {
 static const char *const weekdays[7] = { "Mon", "Tue", "Wed", "Thu", "Fri",
     "Sat", "Sun" };
 
-/*
- * An artist's, or a track's, weight in each family (a track has its
- * first artist's), and a track's release year.
- */
-struct tinfo {
-	char		 id[SP_ID_LEN + 1];
-	int		 year;		/* 0: unknown */
-	unsigned	 off;		/* into the weights */
-	unsigned	 nw;
-};
-
-/* An open hash of them, by id. */
-struct tmap {
-	struct tinfo	*t;
-	size_t		 cap;		/* a power of two, or 0 */
-};
-
-struct fweight {
-	int		 fam;
-	double		 w;
-};
-
-/* A month of the timeline. */
-struct month {
-	int		 ym;		/* year * 12 + month - 1 */
-	long long	 n, ms;
-	double		 fam[MAXFAM];
-};
-
-/* What the timeline pass finds: months, clock, age. */
-struct timeline {
-	int		 done;
-	struct month	*m;
-	size_t		 nm, capm;
-	long long	 cn[7][24], cms[7][24];
-	long long	 an[AGE_MAX - AGE_MIN + 1], ams[AGE_MAX - AGE_MIN + 1];
-	long long	 unk_n, unk_ms;	/* age unknown */
-};
-
 struct rep {
 	struct sp_store		*store;
 	sqlite3			*db;
@@ -375,13 +334,7 @@ struct rep {
 	int			 html;		/* the page: every report */
 	long long		 cv[NCV][2];	/* coverage: ms, n */
 	struct sp_table_style	 style;
-	/* The timeline. */
-	struct tmap		 artists, tracks;
-	struct fweight		*fw;
-	size_t			 nfw, capfw;
-	char			*fam[MAXFAM];
-	int			 nfam;
-	struct timeline		 tl;
+	struct sp_timeline	*tl;		/* months, clock, age */
 };
 
 _Noreturn static void
@@ -435,6 +388,12 @@ run(struct rep *r, sqlite3_stmt *st)
 		;
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? SP_OK : dberr(r);
+}
+
+static const char *
+text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
 }
 
 /* Bind --min-ms and the period to ?1, ?2, ?3 of st. */
@@ -552,261 +511,44 @@ need_genres(struct rep *r)
 
 /*
  * The timeline: one pass over the listens in time order, for months,
- * clock and age, with each track's year and families from a hash.
- */
-
-static size_t
-thash(const char *id)
-{
-	size_t h = 5381;
-
-	for (; *id != '\0'; id++)
-		h = h * 33 + (unsigned char)*id;
-	return h;
-}
-
-/* A map of room for n ids; -1 out of memory. */
-static int
-tmap_init(struct tmap *m, long long n)
-{
-	for (m->cap = 64; m->cap < (size_t)n * 2; m->cap *= 2)
-		;
-	return (m->t = calloc(m->cap, sizeof(*m->t))) == NULL ? -1 : 0;
-}
-
-/* The entry of id; NULL when there is none. */
-static struct tinfo *
-tfind(const struct tmap *m, const char *id)
-{
-	size_t i;
-
-	if (m->cap == 0 || id == NULL)
-		return NULL;
-	for (i = thash(id) & (m->cap - 1); m->t[i].id[0] != '\0';
-	    i = (i + 1) & (m->cap - 1))
-		if (strcmp(m->t[i].id, id) == 0)
-			return &m->t[i];
-	return NULL;
-}
-
-/* The entry of id, made if new (the map has room: see tmap_init()). */
-static struct tinfo *
-tadd(struct tmap *m, const char *id)
-{
-	size_t i;
-
-	for (i = thash(id) & (m->cap - 1); m->t[i].id[0] != '\0' &&
-	    strcmp(m->t[i].id, id) != 0; i = (i + 1) & (m->cap - 1))
-		;
-	snprintf(m->t[i].id, sizeof(m->t[i].id), "%s", id);
-	return &m->t[i];
-}
-
-/* The index of family name s, added if new; -1 when there are too many. */
-static int
-famidx(struct rep *r, const char *s)
-{
-	int i;
-
-	for (i = 0; i < r->nfam; i++)
-		if (strcmp(r->fam[i], s) == 0)
-			return i;
-	if (r->nfam == MAXFAM || (r->fam[r->nfam] = strdup(s)) == NULL)
-		return -1;
-	return r->nfam++;
-}
-
-/* One more family weight; -1 out of memory. */
-static int
-add_weight(struct rep *r, int fam, double w)
-{
-	struct fweight *p;
-	size_t cap;
-
-	if (r->nfw == r->capfw) {
-		cap = r->capfw ? r->capfw * 2 : 1024;
-		if ((p = reallocarray(r->fw, cap, sizeof(*p))) == NULL)
-			return -1;
-		r->fw = p;
-		r->capfw = cap;
-	}
-	r->fw[r->nfw].fam = fam;
-	r->fw[r->nfw++].w = w;
-	return 0;
-}
-
-/*
- * The artists' family weights: each family's share of the artist's
- * distinct genres (rows come artist by artist); then each track's
- * first artist's weights and its year.
- */
-static int
-load_tracks(struct rep *r, long long nartists, long long ntracks)
-{
-	sqlite3_stmt *st = r->st[S_ARTISTFAM];
-	struct tinfo *a = NULL, *t;
-	const char *id, *fam;
-	long long k = 0;
-	unsigned i;
-	int rc, f;
-
-	if (tmap_init(&r->artists, nartists) != 0 ||
-	    tmap_init(&r->tracks, ntracks) != 0)
-		goto nomem;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((id = (const char *)sqlite3_column_text(st, 0)) == NULL ||
-		    strlen(id) > SP_ID_LEN)
-			continue;
-		if (a == NULL || strcmp(a->id, id) != 0) {
-			/* The counts so far become shares. */
-			for (i = 0; a != NULL && i < a->nw; i++)
-				r->fw[a->off + i].w /= k;
-			a = tadd(&r->artists, id);
-			a->off = (unsigned)r->nfw;
-			k = 0;
-		}
-		k += sqlite3_column_int64(st, 2);
-		fam = (const char *)sqlite3_column_text(st, 1);
-		if (fam == NULL || (f = famidx(r, fam)) < 0)
-			continue;
-		if (add_weight(r, f, (double)sqlite3_column_int64(st, 2)) != 0) {
-			sqlite3_reset(st);
-			goto nomem;
-		}
-		a->nw++;
-	}
-	for (i = 0; a != NULL && i < a->nw; i++)
-		r->fw[a->off + i].w /= k;
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return dberr(r);
-	st = r->st[S_TRACKINFO];
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((id = (const char *)sqlite3_column_text(st, 0)) == NULL ||
-		    strlen(id) > SP_ID_LEN)
-			continue;
-		t = tadd(&r->tracks, id);
-		if ((a = tfind(&r->artists, (const char *)
-		    sqlite3_column_text(st, 1))) != NULL) {
-			t->off = a->off;
-			t->nw = a->nw;
-		}
-		t->year = sqlite3_column_int(st, 2);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? SP_OK : dberr(r);
-nomem:
-	sp_warnx_at(NULL, "out of memory");
-	return SP_FATAL_IO;
-}
-
-/* The month ym of the timeline, added at its end if new. */
-static struct month *
-month_of(struct timeline *tl, int ym)
-{
-	struct month *m;
-	size_t i, cap;
-
-	for (i = tl->nm; i > 0; i--)
-		if (tl->m[i - 1].ym == ym)
-			return &tl->m[i - 1];
-		else if (tl->m[i - 1].ym < ym)
-			break;
-	if (tl->nm == tl->capm) {
-		cap = tl->capm ? tl->capm * 2 : 64;
-		if ((m = reallocarray(tl->m, cap, sizeof(*m))) == NULL)
-			return NULL;
-		tl->m = m;
-		tl->capm = cap;
-	}
-	/* In time order a new month comes last; keep the order anyway. */
-	memmove(&tl->m[i + 1], &tl->m[i], (tl->nm - i) * sizeof(*tl->m));
-	tl->nm++;
-	memset(&tl->m[i], 0, sizeof(tl->m[i]));
-	tl->m[i].ym = ym;
-	return &tl->m[i];
-}
-
-/* "YYYY-MM-DDTHH:MM:SSZ" as a time; -1 if it is not one. */
-static time_t
-ts_time(const char *ts)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	if (ts == NULL || sscanf(ts, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year,
-	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-	    &tm.tm_sec) != 6)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon--;
-	return timegm(&tm);
-}
-
-/*
- * The timeline of the listens; with tracks, what months and age need of
- * them too (the clock needs only the times).
+ * clock and age; with tracks, what months and age need of them too, the
+ * families of each first artist and each release year (the clock needs
+ * only the times).
  */
 static int
 timeline(struct rep *r, int tracks)
 {
-	struct timeline *tl = &r->tl;
 	sqlite3_stmt *st;
-	struct month *m = NULL;
-	struct tinfo *t;
-	struct tm lt;
-	char until[SP_TS_LEN + 1] = "";
-	const char *ts;
-	long long ms;
-	time_t when;
-	unsigned i;
-	int rc, wd = 0, hr = 0, year = 0, age, status;
+	int rc, status, e = 0;
 
-	if (tl->done)
+	if (r->tl != NULL)
 		return SP_OK;
-	tl->done = 1;
-	if (tracks && ((status = need_genres(r)) != SP_OK ||
-	    (status = load_tracks(r, r->nartists, r->ntracks)) != SP_OK))
+	if (tracks && (status = need_genres(r)) != SP_OK)
 		return status;
+	if ((r->tl = sp_timeline_new(tracks ? r->nartists : 0,
+	    tracks ? r->ntracks : 0)) == NULL)
+		goto nomem;
+	for (st = r->st[S_ARTISTFAM]; tracks && e >= 0 &&
+	    (rc = sqlite3_step(st)) == SQLITE_ROW; )
+		e = sp_timeline_artist(r->tl, text(st, 0), text(st, 1),
+		    sqlite3_column_int64(st, 2));
+	for (st = r->st[S_TRACKINFO]; tracks && e >= 0 &&
+	    (rc = sqlite3_step(st)) == SQLITE_ROW; )
+		e = sp_timeline_track(r->tl, text(st, 0), text(st, 1),
+		    sqlite3_column_int(st, 2));
 	st = period(r, r->st[S_TIMELINE]);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ts = (const char *)sqlite3_column_text(st, 0);
-		ms = sqlite3_column_int64(st, 1);
-		/* A new local hour: where it ends, and what it is. */
-		if (m == NULL || strcmp(ts, until) >= 0) {
-			if ((when = ts_time(ts)) == -1 ||
-			    localtime_r(&when, &lt) == NULL)
-				continue;
-			wd = (lt.tm_wday + 6) % 7;
-			hr = lt.tm_hour;
-			year = lt.tm_year + 1900;
-			sp_ts_format(when - lt.tm_min * 60 - lt.tm_sec + 3600,
-			    until);
-			if ((m = month_of(tl, year * 12 + lt.tm_mon)) == NULL) {
-				sqlite3_reset(st);
-				sp_warnx_at(NULL, "out of memory");
-				return SP_FATAL_IO;
-			}
-		}
-		m->n++;
-		m->ms += ms;
-		tl->cn[wd][hr]++;
-		tl->cms[wd][hr] += ms;
-		t = tfind(&r->tracks, (const char *)sqlite3_column_text(st, 2));
-		for (i = 0; t != NULL && i < t->nw; i++)
-			m->fam[r->fw[t->off + i].fam] += ms *
-			    r->fw[t->off + i].w;
-		age = t != NULL && t->year > 0 ? year - t->year : AGE_MAX + 1;
-		if (age >= AGE_MIN && age <= AGE_MAX) {
-			tl->an[age - AGE_MIN]++;
-			tl->ams[age - AGE_MIN] += ms;
-		} else {
-			tl->unk_n++;
-			tl->unk_ms += ms;
-		}
-	}
+	while (e >= 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		e = sp_timeline_listen(r->tl, text(st, 0),
+		    sqlite3_column_int64(st, 1), text(st, 2));
+	sqlite3_reset(r->st[S_ARTISTFAM]);
+	sqlite3_reset(r->st[S_TRACKINFO]);
 	sqlite3_reset(st);
+	if (e < 0)
+		goto nomem;
 	return rc == SQLITE_DONE ? SP_OK : dberr(r);
+nomem:
+	sp_warnx_at(NULL, "out of memory");
+	return SP_FATAL_IO;
 }
 
 /*
@@ -918,31 +660,24 @@ sql_report(struct rep *r, enum report rep, struct sp_table *t)
 static int
 months_report(struct rep *r, struct sp_table *t)
 {
-	const struct month *m;
-	char buf[16];
+	const char *top;
+	char buf[8];
+	long long n, ms;
 	size_t i;
-	int k, top, status;
+	int status;
 
 	if ((status = timeline(r, 1)) != SP_OK)
 		return status;
-	for (i = 0; i < r->tl.nm; i++) {
-		m = &r->tl.m[i];
+	for (i = 0; i < sp_timeline_nmonths(r->tl); i++) {
 		if (sp_table_row(t) != 0)
 			break;
-		snprintf(buf, sizeof(buf), "%04d-%02d", m->ym / 12,
-		    m->ym % 12 + 1);
-		sp_table_str(t, 0, buf);
-		/* The family with the most time; ties: the first name. */
-		for (top = -1, k = 0; k < r->nfam; k++)
-			if (m->fam[k] > 0 && (top < 0 || m->fam[k] >
-			    m->fam[top] || (m->fam[k] == m->fam[top] &&
-			    strcmp(r->fam[k], r->fam[top]) < 0)))
-				top = k;
-		if (top >= 0)
-			sp_table_str(t, 1, r->fam[top]);
+		sp_table_str(t, 0, sp_timeline_month(r->tl, i, buf, &n, &ms,
+		    &top));
+		if (top != NULL)
+			sp_table_str(t, 1, top);
 		else if (fmt == SP_TABLE_TEXT)
 			sp_table_str(t, 1, "-");
-		figures(r, t, 2, m->ms, m->n);
+		figures(r, t, 2, ms, n);
 	}
 	return SP_OK;
 }
@@ -950,6 +685,7 @@ months_report(struct rep *r, struct sp_table *t)
 static int
 clock_report(struct rep *r, struct sp_table *t)
 {
+	long long n, ms;
 	int d, h, status;
 
 	/* The page shows months and age too: one pass for all three. */
@@ -961,7 +697,8 @@ clock_report(struct rep *r, struct sp_table *t)
 				return SP_OK;
 			sp_table_str(t, 0, weekdays[d]);
 			sp_table_int(t, 1, h);
-			figures(r, t, 2, r->tl.cms[d][h], r->tl.cn[d][h]);
+			sp_timeline_clock(r->tl, d, h, &n, &ms);
+			figures(r, t, 2, ms, n);
 		}
 	return SP_OK;
 }
@@ -969,22 +706,25 @@ clock_report(struct rep *r, struct sp_table *t)
 static int
 age_report(struct rep *r, struct sp_table *t)
 {
+	long long n, ms;
 	int a, status;
 
 	if ((status = timeline(r, 1)) != SP_OK)
 		return status;
-	for (a = AGE_MIN; a <= AGE_MAX; a++) {
-		if (r->tl.an[a - AGE_MIN] == 0)
+	for (a = SP_TIMELINE_AGE_MIN; a <= SP_TIMELINE_AGE_MAX; a++) {
+		sp_timeline_age(r->tl, a, &n, &ms);
+		if (n == 0)
 			continue;
 		if (sp_table_row(t) != 0)
 			return SP_OK;
 		sp_table_int(t, 0, a);
-		figures(r, t, 1, r->tl.ams[a - AGE_MIN], r->tl.an[a - AGE_MIN]);
+		figures(r, t, 1, ms, n);
 	}
-	if (r->tl.unk_n > 0 && sp_table_row(t) == 0) {
+	sp_timeline_age(r->tl, SP_TIMELINE_AGE_MAX + 1, &n, &ms);
+	if (n > 0 && sp_table_row(t) == 0) {
 		if (fmt == SP_TABLE_TEXT)
 			sp_table_str(t, 0, "unknown");
-		figures(r, t, 1, r->tl.unk_ms, r->tl.unk_n);
+		figures(r, t, 1, ms, n);
 	}
 	return SP_OK;
 }
@@ -1076,13 +816,15 @@ clock_grid(const struct rep *r)
 	    "\u2588" };
 	static const char *const ascii[] = { " ", ".", ":", "*", "#" };
 	const char *const *shade = r->style.utf8 ? utf : ascii;
-	long long max = 0;
+	long long max = 0, ms[7][24], n;
 	int d, h, lvl;
 
 	for (d = 0; d < 7; d++)
-		for (h = 0; h < 24; h++)
-			if (r->tl.cms[d][h] > max)
-				max = r->tl.cms[d][h];
+		for (h = 0; h < 24; h++) {
+			sp_timeline_clock(r->tl, d, h, &n, &ms[d][h]);
+			if (ms[d][h] > max)
+				max = ms[d][h];
+		}
 	printf("       ");
 	for (h = 0; h < 24; h += 3)
 		printf("%-6d", h);
@@ -1090,8 +832,8 @@ clock_grid(const struct rep *r)
 	for (d = 0; d < 7; d++) {
 		printf("  %s  ", weekdays[d]);
 		for (h = 0; h < 24; h++) {
-			lvl = max > 0 ? (int)((r->tl.cms[d][h] * 4 + max -
-			    1) / max) : 0;
+			lvl = max > 0 ? (int)((ms[d][h] * 4 + max - 1) /
+			    max) : 0;
 			fputs(shade[lvl], stdout);
 			fputs(shade[lvl], stdout);
 		}
@@ -1448,12 +1190,7 @@ main(int argc, char *argv[])
 	status = rep == R_HTML ? html(&r) : one(&r, rep);
 out:
 	sp_store_close(r.store);
-	free(r.artists.t);
-	free(r.tracks.t);
-	free(r.fw);
-	free(r.tl.m);
-	for (k = 0; k < r.nfam; k++)
-		free(r.fam[k]);
+	sp_timeline_free(r.tl);
 	free(path);
 	if (sp_close_stdout() != 0)
 		status = sp_status_merge(status, SP_FATAL_IO);
