@@ -275,6 +275,17 @@ rap bass	hip hop	$F/rules-test.txt:3	rap"
 	expects "$F/heldout-2.tsv" 90
 }
 
+@test "sp-normalize: names no rule lists take the family of their structure" {
+	# Made-up names built like Spotify's: a suffix (vaporsynth), a word
+	# for song or music beside a place (musica asturiana is folk, musica
+	# chilena latin), a dance form, Brazilian funk with a tempo.
+	expects "$F/structural.tsv" 100
+	# None of them is named by a rule: each takes a pattern shorter than
+	# the genre.
+	grep -v '^#' "$F/structural.tsv" | cut -f 1 | sp-normalize -e |
+	    awk -F '\t' '$4 == $1 { print; n++ } END { exit n > 0 }'
+}
+
 @test "sp-normalize: no obvious genre gets a wrong family" {
 	printf '%s\t%s\n' 'uk drill' 'hip hop' 'chicago drill' 'hip hop' \
 	    'death metal' metal 'norwegian black metal' metal \
