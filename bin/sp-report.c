@@ -846,6 +846,7 @@ text_report(struct rep *r, enum report rep, struct sp_table *t)
 {
 	struct sp_table_style st = r->style;
 	char line[512], per[64];
+	int i, nstr;
 
 	period_words(per, sizeof(per));
 	printf("%s%s%s\n", st.color ? "\033[1m" : "", reports[rep].title,
@@ -857,6 +858,13 @@ text_report(struct rep *r, enum report rep, struct sp_table *t)
 		clock_grid(r);
 	} else {
 		st.hide = reports[rep].hide;
+		/* Names share what the numbers and a short bar leave. */
+		for (i = nstr = 0; i < reports[rep].ncol && i < 32; i++)
+			if (!(st.hide & (1u << i)) &&
+			    reports[rep].cols[i].kind == SP_COL_STR)
+				nstr++;
+		st.maxw = nstr > 0 ? (st.width - 40) / nstr : 0;
+		st.maxw = st.maxw < 12 ? 12 : st.maxw > 48 ? 48 : st.maxw;
 		st.bar = rep == R_GENRES ? 2 : rep == R_TRACKS ||
 		    rep == R_ALBUMS ? 3 : rep == R_ARTISTS || rep == R_MONTHS ?
 		    2 : 1;

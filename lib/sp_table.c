@@ -343,23 +343,75 @@ sp_table_end(struct sp_table *t)
  * Text.
  */
 
-/* Wide (two-column) and zero-width code points, as terminals draw them. */
+struct range {
+	uint32_t	 lo, hi;
+};
+
+/* Code points a terminal draws in no column: marks, joiners, bidi. */
+static const struct range zero[] = {
+	{ 0x0300, 0x036F }, { 0x200B, 0x200F }, { 0x202A, 0x202E },
+	{ 0x2060, 0x206F }, { 0x20D0, 0x20FF }, { 0xFE00, 0xFE0F },
+	{ 0xFEFF, 0xFEFF },
+};
+
+/* ... and in two: East Asian wide, and emoji (as wcwidth() has them). */
+static const struct range wide[] = {
+	{ 0x1100, 0x115F }, { 0x231A, 0x231B }, { 0x23E9, 0x23EC },
+	{ 0x23F0, 0x23F0 }, { 0x23F3, 0x23F3 }, { 0x25FD, 0x25FE },
+	{ 0x2614, 0x2615 }, { 0x2648, 0x2653 }, { 0x267F, 0x267F },
+	{ 0x2693, 0x2693 }, { 0x26A1, 0x26A1 }, { 0x26AA, 0x26AB },
+	{ 0x26BD, 0x26BE }, { 0x26C4, 0x26C5 }, { 0x26CE, 0x26CE },
+	{ 0x26D4, 0x26D4 }, { 0x26EA, 0x26EA }, { 0x26F2, 0x26F3 },
+	{ 0x26F5, 0x26F5 }, { 0x26FA, 0x26FA }, { 0x26FD, 0x26FD },
+	{ 0x2705, 0x2705 }, { 0x270A, 0x270B }, { 0x2728, 0x2728 },
+	{ 0x274C, 0x274C }, { 0x274E, 0x274E }, { 0x2753, 0x2755 },
+	{ 0x2757, 0x2757 }, { 0x2795, 0x2797 }, { 0x27B0, 0x27B0 },
+	{ 0x27BF, 0x27BF }, { 0x2B1B, 0x2B1C }, { 0x2B50, 0x2B50 },
+	{ 0x2B55, 0x2B55 }, { 0x2E80, 0x303E }, { 0x3041, 0x33FF },
+	{ 0x3400, 0x4DBF }, { 0x4E00, 0x9FFF }, { 0xA000, 0xA4CF },
+	{ 0xAC00, 0xD7A3 }, { 0xF900, 0xFAFF }, { 0xFE30, 0xFE4F },
+	{ 0xFF00, 0xFF60 }, { 0xFFE0, 0xFFE6 }, { 0x1F004, 0x1F004 },
+	{ 0x1F0CF, 0x1F0CF }, { 0x1F18E, 0x1F18E }, { 0x1F191, 0x1F19A },
+	{ 0x1F200, 0x1F251 }, { 0x1F300, 0x1F64F }, { 0x1F680, 0x1F6FF },
+	{ 0x1F7E0, 0x1F7EB }, { 0x1F90C, 0x1F9FF }, { 0x1FA70, 0x1FAFF },
+	{ 0x20000, 0x3FFFD },
+};
+
+static int
+in(const struct range *r, size_t n, uint32_t c)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (c < r[mid].lo)
+			hi = mid;
+		else if (c > r[mid].hi)
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
+}
+
 static int
 cpwidth(uint32_t c)
 {
-	if (c == 0x200B || c == 0x200C || c == 0x200D || c == 0xFEFF ||
-	    (c >= 0x0300 && c <= 0x036F) || (c >= 0xFE00 && c <= 0xFE0F) ||
-	    (c >= 0x20D0 && c <= 0x20FF))
+	if (in(zero, sizeof(zero) / sizeof(zero[0]), c))
 		return 0;
-	if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
-	    (c >= 0x3041 && c <= 0x33FF) || (c >= 0x3400 && c <= 0x4DBF) ||
-	    (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
-	    (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
-	    (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-	    (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
-	    (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD))
-		return 2;
-	return 1;
+	return in(wide, sizeof(wide) / sizeof(wide[0]), c) ? 2 : 1;
+}
+
+/*
+ * What a terminal must not be sent from data: C0 and C1 controls, and
+ * the bidi controls that would reorder what follows.
+ */
+static int
+unsafe(uint32_t c)
+{
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x200E ||
+	    c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+	    (c >= 0x2066 && c <= 0x2069);
 }
 
 size_t
@@ -412,20 +464,48 @@ sp_table_shown(const struct sp_table *t, size_t row, int col, char buf[64])
 	}
 }
 
-/* The cell as text writes it: controls as '?', quoted where asked. */
+/*
+ * The cell as text writes it: quoted where asked; else unsafe code points
+ * and stray bytes as '?', cut to st->maxw columns (if set) with an
+ * ellipsis, and never past the buffer or inside a character.
+ */
 static const char *
 text_cell(const struct sp_table *t, size_t row, int col,
-    char buf[SP_QUOTE_SIZE])
+    const struct sp_table_style *st, char buf[SP_QUOTE_SIZE])
 {
 	const struct cell *c = at(t, row, col);
-	char num[64], *p;
+	const char *s, *dots = st->utf8 ? "\u2026" : "...";
+	char num[64];
+	size_t len, k, o = 0, w = 0, max;
+	uint32_t cp;
+	int cw;
 
 	if (c->type == C_STR && t->cols[col].kind == SP_COL_QUOTED)
 		return sp_quote(c->s, strlen(c->s), buf);
-	snprintf(buf, SP_QUOTE_SIZE, "%s", sp_table_shown(t, row, col, num));
-	for (p = buf; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	s = sp_table_shown(t, row, col, num);
+	len = strlen(s);
+	max = st->maxw > 0 && sp_table_width(s) > (size_t)st->maxw ?
+	    (size_t)st->maxw - strlen(st->utf8 ? "x" : "...") : (size_t)-1;
+	while (len > 0) {
+		if ((k = sp_utf8_decode(s, len, &cp)) == 0 || unsafe(cp)) {
+			cp = '?';
+			k = k == 0 ? 1 : k;
+		}
+		cw = cpwidth(cp);
+		if (w + cw > max || o + k + 4 >= SP_QUOTE_SIZE) {
+			memcpy(buf + o, dots, strlen(dots));
+			o += strlen(dots);
+			break;
+		}
+		if (cp == '?' && k > 0 && *s != '?')
+			buf[o++] = '?';
+		else
+			memcpy(buf + o, s, k), o += k;
+		w += cw;
+		s += k;
+		len -= k;
+	}
+	buf[o] = '\0';
 	return buf;
 }
 
@@ -505,7 +585,8 @@ sp_table_text(const struct sp_table *t, FILE *f,
 			w[k] = sp_table_width(sp_table_head(t, k));
 	for (r = 0; r < t->nrow; r++)
 		for (k = 0; k < t->ncol; k++) {
-			if ((n = sp_table_width(text_cell(t, r, k, buf))) > w[k])
+			if ((n = sp_table_width(text_cell(t, r, k, st,
+			    buf))) > w[k])
 				w[k] = n;
 			if (k == st->bar && sp_table_num(t, r, k) > max)
 				max = sp_table_num(t, r, k);
@@ -530,7 +611,7 @@ sp_table_text(const struct sp_table *t, FILE *f,
 			if (hidden(st, k))
 				continue;
 			s = head ? sp_table_head(t, k) :
-			    text_cell(t, row, k, buf);
+			    text_cell(t, row, k, st, buf);
 			n = sp_table_width(s);
 			if (right(t, st, k))
 				pad(f, w[k] - n);

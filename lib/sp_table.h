@@ -39,6 +39,7 @@ struct sp_table_style {
 	const char	*indent;	/* before each line; NULL: none */
 	int		 header;	/* a heading line */
 	int		 left;		/* numbers left-aligned too */
+	int		 maxw;		/* columns a cell may take; 0: any */
 	int		 bar;		/* column drawn as a bar after the */
 					/* others; -1: none */
 	int		 width;		/* columns the lines may take */

@@ -417,3 +417,29 @@ tracks_report'
 	run -0 sp-report --csv --to 9999-12-30 coverage
 	assert_equal "$output" "$want"
 }
+
+@test "sp-report: text cuts long names to fit, by display width, and never sends a bidi or C1 control to the terminal" {
+	local long
+	long=$(printf 'x%.0s' $(seq 300))
+	printf '{"type":"track","id":"Track70000000000000000","name":"%s","fetched_at":"2026-11-24T10:00:00Z","album":{"id":"Album30000000000000000","name":"Zero"},"artists":[{"id":"Artist4000000000000000","name":"\\u202eevil\\u0085 \\ud83d\\ude80 \\u5bb6","position":0}]}\n' "$long" |
+	    sp-load -q
+	run -0 sp-report tracks
+	refute_output --partial $'\u202e'
+	refute_output --partial $'\u0085'
+	assert_output --partial 'xxx...'
+	# Every row of the table fits in 80 columns.
+	run -0 bash -c 'LC_ALL=C.UTF-8 sp-report tracks | grep "^  " |
+	    python3 -c "import sys, unicodedata
+print(max(sum(2 if unicodedata.east_asian_width(c) in \"WF\" else 1
+    for c in l.rstrip(\"\\n\")) for l in sys.stdin))"'
+	[ "$output" -le 80 ] || fail "a row of $output columns"
+	LC_ALL=C.UTF-8 run -0 sp-report tracks
+	assert_output --partial "xxx…"
+	# The rocket and the CJK character take two columns each: the
+	# columns after them line up with the other rows'.
+	run -0 bash -c 'LC_ALL=C.UTF-8 sp-report tracks | grep -e "  One  " -e "?evil?" |
+	    python3 -c "import sys, unicodedata
+print(set(sum(2 if unicodedata.east_asian_width(c) in \"WF\" else 1
+    for c in l[:l.index(\"%\")]) for l in sys.stdin))"'
+	assert_equal "$(wc -w <<<"$output")" 1
+}
