@@ -96,11 +96,21 @@ static const char temp_tables[] =
     "CREATE TEMP TABLE ag (artist_id TEXT, genre TEXT);"
     "CREATE TEMP TABLE ak (artist_id TEXT PRIMARY KEY, k INTEGER);";
 
-#define SPLIT_MS	"sum(am.ms * 1.0 / ak.k)"
-#define SPLIT_N		"sum(am.n * 1.0 / ak.k)"
-#define SPLIT_JOIN	" FROM am JOIN ak ON ak.artist_id = am.artist_id" \
-			" JOIN ag ON ag.artist_id = am.artist_id" \
-			" LEFT JOIN genres g ON g.genre = ag.genre"
+/*
+ * The split time: exact integer sums per number of genres k, then at
+ * most a few fractions per row, so that a time that is exactly half a
+ * millisecond is rounded as such (half away from zero, as PostgreSQL's
+ * round() does for sp-sync's views).
+ */
+#define SPLIT_MS	"sum(ms * 1.0 / k)"
+#define SPLIT_N		"sum(n * 1.0 / k)"
+#define SPLIT_FROM(key)							\
+	" FROM (SELECT ag.genre AS genre, g.family AS family, ak.k AS k,"	\
+	" sum(am.ms) AS ms, sum(am.n) AS n"				\
+	" FROM am JOIN ak ON ak.artist_id = am.artist_id"		\
+	" JOIN ag ON ag.artist_id = am.artist_id"			\
+	" LEFT JOIN genres g ON g.genre = ag.genre"			\
+	" GROUP BY " key ", ak.k)"
 #define FILL_LT(from)							\
 	"INSERT INTO lt SELECT x.track_id, x.n, x.ms, t.status,"	\
 	" CASE WHEN t.status = 'ok' THEN t.album_id END,"		\
@@ -166,14 +176,15 @@ static const char *const sql[NSTMT] = {
 	    " (SELECT coalesce(sum(n), 0) FROM ay WHERE year IS NOT NULL)"
 	    " FROM lt",
 	[S_GENRES] =
-	    "SELECT ag.genre, g.family, " SPLIT_MS ", " SPLIT_N ", "
+	    "SELECT genre, family, " SPLIT_MS ", " SPLIT_N ", "
 	    SPLIT_MS " / sum(" SPLIT_MS ") OVER ()"
-	    SPLIT_JOIN " GROUP BY ag.genre ORDER BY 3 DESC, 1 LIMIT ?1",
+	    SPLIT_FROM("ag.genre") " GROUP BY genre ORDER BY 3 DESC, 1"
+	    " LIMIT ?1",
 	[S_FAMILIES] =
-	    "SELECT g.family, " SPLIT_MS ", " SPLIT_N ", "
+	    "SELECT family, " SPLIT_MS ", " SPLIT_N ", "
 	    SPLIT_MS " / sum(" SPLIT_MS ") OVER ()"
-	    SPLIT_JOIN " GROUP BY g.family"
-	    " ORDER BY 2 DESC, g.family IS NULL, g.family LIMIT ?1",
+	    SPLIT_FROM("g.family") " GROUP BY family"
+	    " ORDER BY 2 DESC, family IS NULL, family LIMIT ?1",
 	/* ?1 the listening time of all listens. */
 	[S_DECADES] =
 	    "SELECT year / 10 * 10 AS decade, sum(ms), sum(n),"

@@ -87,11 +87,36 @@ at(const struct sp_table *t, size_t row, int col)
  * Values as CSV and NDJSON give them.
  */
 
+/* Decimals of a real of kind k. */
+static int
+decimals(enum sp_col_kind k)
+{
+	return k == SP_COL_SHARE ? 4 : k == SP_COL_REAL2 ? 2 : 0;
+}
+
+/*
+ * v times 10^d, rounded half away from zero.  The values are sums of
+ * fractions with small denominators, computed in floating point: a
+ * value within a millionth of a half is taken for the half it is.
+ */
+static long long
+rounded(double v, int d)
+{
+	double x = v;
+
+	while (d-- > 0)
+		x *= 10;
+	return x < 0 ? -(long long)floor(-x + 0.5 + 1e-6) :
+	    (long long)floor(x + 0.5 + 1e-6);
+}
+
 /* The cell as plain text, as CSV writes it; NULL for a null. */
 const char *
 sp_table_cell(const struct sp_table *t, size_t row, int col, char buf[64])
 {
 	const struct cell *c = at(t, row, col);
+	long long q;
+	int d;
 
 	switch (c->type) {
 	case C_STR:
@@ -100,12 +125,14 @@ sp_table_cell(const struct sp_table *t, size_t row, int col, char buf[64])
 		snprintf(buf, 64, "%lld", c->i);
 		return buf;
 	case C_REAL:
-		if (t->cols[col].kind == SP_COL_MS || t->cols[col].kind ==
-		    SP_COL_INT || t->cols[col].kind == SP_COL_COUNT)
-			snprintf(buf, 64, "%lld", llround(c->d));
+		d = decimals(t->cols[col].kind);
+		q = rounded(c->d, d);
+		if (d == 0)
+			snprintf(buf, 64, "%lld", q);
 		else
-			snprintf(buf, 64, "%.*f", t->cols[col].kind ==
-			    SP_COL_SHARE ? 4 : 2, c->d);
+			snprintf(buf, 64, "%s%lld.%0*lld", q < 0 ? "-" : "",
+			    llabs(q) / (d == 2 ? 100 : 10000), d,
+			    llabs(q) % (d == 2 ? 100 : 10000));
 		return buf;
 	default:
 		return NULL;
@@ -171,8 +198,8 @@ static void
 json_row(const struct sp_table *t, size_t row, struct sp_jsonw *w)
 {
 	const struct cell *c;
-	double v;
-	int k;
+	long long q;
+	int k, d;
 
 	sp_jsonw_obj(w);
 	for (k = 0; k < t->ncol; k++) {
@@ -186,13 +213,13 @@ json_row(const struct sp_table *t, size_t row, struct sp_jsonw *w)
 			sp_jsonw_int(w, c->i);
 			break;
 		case C_REAL:
-			v = c->d;
-			if (t->cols[k].kind == SP_COL_MS || t->cols[k].kind ==
-			    SP_COL_INT || t->cols[k].kind == SP_COL_COUNT)
-				sp_jsonw_int(w, llround(v));
+			d = decimals(t->cols[k].kind);
+			q = rounded(c->d, d);
+			if (d == 0)
+				sp_jsonw_int(w, q);
 			else
-				sp_jsonw_real(w, v, t->cols[k].kind ==
-				    SP_COL_SHARE ? 4 : 2);
+				sp_jsonw_real(w, (double)q / (d == 2 ? 100 :
+				    10000), d);
 			break;
 		default:
 			sp_jsonw_null(w);

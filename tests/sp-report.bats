@@ -443,3 +443,19 @@ print(set(sum(2 if unicodedata.east_asian_width(c) in \"WF\" else 1
     for c in l[:l.index(\"%\")]) for l in sys.stdin))"'
 	assert_equal "$(wc -w <<<"$output")" 1
 }
+
+@test "sp-report: a split time of exactly half a millisecond is rounded half away from zero, as PostgreSQL rounds" {
+	rm -f "$SP_DB"*
+	printf '%s\n' \
+	    '{"type":"track","id":"Track10000000000000000","name":"One","fetched_at":"2026-11-24T10:00:00Z","album":{"id":"Album10000000000000000","name":"A","release_year":2001,"release_date":"2001","release_date_precision":"year"},"artists":[{"id":"Artist1000000000000000","name":"Ana","position":0}]}' \
+	    '{"type":"artist","id":"Artist1000000000000000","name":"Ana","genres":["a","b"],"families":["rock","rock"],"fetched_at":"2026-11-24T10:00:00Z"}' \
+	    '{"type":"play","ts":"2024-01-01T10:00:00Z","ms_played":30001,"track_id":"Track10000000000000000","source":"extended"}' \
+	    '{"type":"play","ts":"2024-01-02T10:00:00Z","ms_played":30000,"track_id":"Track10000000000000000","source":"extended"}' |
+	    sp-load -q
+	# 60001 ms in two genres: 30000.5 each, listens 1 each (two halves).
+	run -0 sp-report --csv genres
+	assert_output "$(printf '%s\r\n' 'genre,family,ms_played,listens,share' \
+	    'a,rock,30001,1.00,0.5000' 'b,rock,30001,1.00,0.5000')"
+	run -0 sp-report --json families
+	assert_output '{"family":"rock","ms_played":60001,"listens":2.00,"share":1.0000}'
+}
