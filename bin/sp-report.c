@@ -55,6 +55,7 @@ static const struct option longopts[] = {
 static const char *color = "auto";
 static const char *dbpath;
 static const char *family;
+static char famarg[64];
 static const char *from;
 static char genre[256];
 static long long limit = -1;		/* -1: 20 in text, else all */
@@ -474,9 +475,10 @@ terminal_width(void)
 	    &ws) == 0 && ws.ws_col > 0)
 		return ws.ws_col;
 	if ((c = getenv("COLUMNS")) != NULL) {
-		v = sp_parse_long(c, 20, 1000, &errstr);
+		/* Narrower than 20 columns, nothing lines up anyway. */
+		v = sp_parse_long(c, 1, 1000, &errstr);
 		if (errstr == NULL)
-			return (int)v;
+			return v < 20 ? 20 : (int)v;
 	}
 	return 80;
 }
@@ -657,6 +659,9 @@ sql_report(struct rep *r, enum report rep, struct sp_table *t)
 		case R_YEARS:
 			shown_null(t, 0, st, 0, "unknown");
 			break;
+		case R_ALBUMS:
+			shown_null(t, 2, st, 2, "unknown");
+			break;
 		default:
 			break;
 		}
@@ -746,8 +751,9 @@ coverage_report(struct rep *r, struct sp_table *t)
 	int k;
 
 	for (k = 0; k < NCV; k++) {
-		if (k == CV_NO_ID && r->cv[k][1] == 0)
-			continue;	/* only the account export lacks ids */
+		/* Only the account export lacks ids: text leaves out a 0. */
+		if (k == CV_NO_ID && r->cv[k][1] == 0 && fmt == SP_TABLE_TEXT)
+			continue;
 		if (sp_table_row(t) != 0)
 			break;
 		sp_table_str(t, 0, fmt == SP_TABLE_TEXT ? cvshown[k] :
@@ -805,18 +811,44 @@ coverage_line(const struct rep *r, char *out, size_t size)
 	    pct(r, cv[CV_ENRICHED][0] - cv[CV_NO_YEAR][0], e));
 }
 
-/* The period as the title says it. */
-static void
-period_words(char *out, size_t size)
+/* The zone of local times, as the reports name it. */
+static const char *
+zone(void)
 {
+	const char *e = getenv("TZ");
+
+	return tz != NULL ? tz : e != NULL && *e != '\0' ? e : "local";
+}
+
+/*
+ * What was asked, as a title says it: the period, a --min-ms other
+ * than the default, an artists' filter, and the time zone of the
+ * reports that use one (every one on the page).
+ */
+static void
+asked(char *out, size_t size, int rep)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
 	if (from != NULL && to != NULL)
-		snprintf(out, size, ", %s to %s", from, to);
+		n += snprintf(out + n, size - n, ", %s to %s", from, to);
 	else if (from != NULL)
-		snprintf(out, size, ", from %s", from);
+		n += snprintf(out + n, size - n, ", from %s", from);
 	else if (to != NULL)
-		snprintf(out, size, ", up to %s", to);
-	else
-		out[0] = '\0';
+		n += snprintf(out + n, size - n, ", up to %s", to);
+	if (minms != SP_STORE_LISTEN_MS && n < size)
+		n += snprintf(out + n, size - n, ", listens of %lld ms or more",
+		    minms);
+	if (rep == R_ARTISTS && genre[0] != '\0' && n < size)
+		n += snprintf(out + n, size - n, ", artists with the genre %s",
+		    genre);
+	if (rep == R_ARTISTS && family != NULL && n < size)
+		n += snprintf(out + n, size - n, ", artists with a genre of "
+		    "the family %s", family);
+	if ((rep == R_MONTHS || rep == R_CLOCK || rep == R_AGE ||
+	    rep == R_HTML) && n < size)
+		snprintf(out + n, size - n, "; time zone %s", zone());
 }
 
 /* The clock as a grid of shades: weekdays down, hours across. */
@@ -838,7 +870,7 @@ clock_grid(const struct rep *r)
 		}
 	printf("       ");
 	for (h = 0; h < 24; h += 3)
-		printf("%-6d", h);
+		printf(h < 21 ? "%-6d" : "%d", h);
 	putchar('\n');
 	for (d = 0; d < 7; d++) {
 		printf("  %s  ", weekdays[d]);
@@ -856,15 +888,13 @@ static int
 text_report(struct rep *r, enum report rep, struct sp_table *t)
 {
 	struct sp_table_style st = r->style;
-	char line[512], per[64];
+	char line[512], per[512];
 	int i, nstr;
 
-	period_words(per, sizeof(per));
+	asked(per, sizeof(per), rep);
 	printf("%s%s%s\n", st.color ? "\033[1m" : "", reports[rep].title,
 	    st.color ? "\033[0m" : "");
-	printf("  %s%s%s%s\n\n", shareof[rep], per, rep == R_CLOCK ?
-	    "; time zone " : "", rep == R_CLOCK ? (tz != NULL ? tz :
-	    "local") : "");
+	printf("  %s%s\n\n", shareof[rep], per);
 	if (rep == R_CLOCK) {
 		clock_grid(r);
 	} else {
@@ -905,8 +935,10 @@ one(struct rep *r, enum report rep)
 	status = fill(r, rep, t);
 	if (status == SP_OK && fmt == SP_TABLE_TEXT)
 		status = text_report(r, rep, t);
+	/* A write error is said once, by sp_close_stdout(). */
 	if (sp_table_end(t) != 0 && status == SP_OK) {
-		sp_warnx_at(NULL, "out of memory or write error");
+		if (!ferror(stdout))
+			sp_warnx_at(NULL, "out of memory");
 		status = SP_FATAL_IO;
 	}
 	sp_table_free(t);
@@ -921,15 +953,18 @@ html(struct rep *r)
 	    R_ARTISTS, R_TRACKS, R_ALBUMS, R_MONTHS, R_CLOCK, R_AGE,
 	    R_YEARS, R_COVERAGE };
 	struct sp_table *t;
-	char line[512], per[64], now[SP_TS_LEN + 1];
+	char line[512], per[512], now[SP_TS_LEN + 1];
+	const char *base;
 	size_t i;
 	int status = SP_OK, label, value;
 	enum report rep;
 
-	period_words(per, sizeof(per));
+	asked(per, sizeof(per), R_HTML);
 	sp_html_head(stdout, "Your listening: sp report");
 	fputs("<header>\n<h1>Your listening</h1>\n<p class=\"meta\">", stdout);
-	sp_html_esc(stdout, r->path);
+	/* The store's name, not where it is: the page may be shared. */
+	base = strrchr(r->path, '/');
+	sp_html_esc(stdout, base != NULL ? base + 1 : r->path);
 	sp_html_esc(stdout, per);
 	printf(" &middot; made %s by sp-report %s</p>\n",
 	    sp_ts_format(sp_now(), now), SP_VERSION);
@@ -974,6 +1009,10 @@ html(struct rep *r)
 		sp_html_section_end(stdout);
 		sp_table_free(t);
 	}
+	/* Like every report, the page ends with what its figures rest on. */
+	fputs("<footer>\n<p class=\"coverage\">", stdout);
+	sp_html_esc(stdout, line);
+	fputs("</p>\n</footer>\n", stdout);
 	sp_html_foot(stdout);
 	if (fflush(stdout) != 0 && status == SP_OK)
 		status = SP_FATAL_IO;
@@ -1084,16 +1123,24 @@ options(int argc, char *argv[])
 			color = optarg;
 			break;
 		case O_CSV:
-			fmt = SP_TABLE_CSV;
+		case O_JSON:
+			if (fmt != SP_TABLE_TEXT) {
+				sp_warnx_at(NULL, "--csv and --json: one or "
+				    "the other");
+				usage(stderr, SP_USAGE);
+			}
+			fmt = c == O_CSV ? SP_TABLE_CSV : SP_TABLE_JSON;
 			break;
 		case O_FAMILY:
-			if (!sp_genre_is_family(optarg) &&
-			    strcmp(optarg, "unmapped") != 0) {
+			/* Families are lower case, as genres are. */
+			if ((n = sp_genre_norm(optarg, strlen(optarg), famarg,
+			    sizeof(famarg))) <= 0 || (!sp_genre_is_family(famarg)
+			    && strcmp(famarg, "unmapped") != 0)) {
 				sp_warnx_at(NULL, "--family is not a genre "
 				    "family: %s", optarg);
 				usage(stderr, SP_USAGE);
 			}
-			family = optarg;
+			family = famarg;
 			break;
 		case O_FROM:
 			from = optarg;
@@ -1106,9 +1153,6 @@ options(int argc, char *argv[])
 				    optarg);
 				usage(stderr, SP_USAGE);
 			}
-			break;
-		case O_JSON:
-			fmt = SP_TABLE_JSON;
 			break;
 		case O_LIMIT:
 			if (sp_opt_long("limit", optarg, 0, 1000000000,
@@ -1143,6 +1187,9 @@ main(int argc, char *argv[])
 	options(argc, argv);
 	argc -= optind;
 	argv += optind;
+	if (argc > 1)
+		sp_warnx_at(NULL, "one report at a time: %s %s", argv[0],
+		    argv[1]);
 	if (argc != 1)
 		usage(stderr, SP_USAGE);
 	if ((int)(rep = report_named(argv[0])) < 0) {

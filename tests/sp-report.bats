@@ -459,3 +459,28 @@ print(set(sum(2 if unicodedata.east_asian_width(c) in \"WF\" else 1
 	run -0 sp-report --json families
 	assert_output '{"family":"rock","ms_played":60001,"listens":2.00,"share":1.0000}'
 }
+
+@test "sp-report: what was asked is said: --min-ms, the artists' filter, the time zone; the page ends with the coverage and names the store, not its folder" {
+	run -0 sp-report --min-ms 60000 --tz UTC --family 'Hip Hop' artists
+	assert_line --index 1 "  credited to each track's first artist; share of all listening, listens of 60000 ms or more, artists with a genre of the family hip hop"
+	run -0 sp-report --tz Asia/Tokyo clock
+	assert_line --index 1 '  listening time by the hour of the week, darker is more; share of all listening; time zone Asia/Tokyo'
+	run -0 sp-report --tz UTC html
+	assert_output --partial "<p class=\"meta\">sp.db; time zone UTC &middot; made 2026-11-24T10:00:00Z"
+	refute_output --partial "$BATS_TEST_TMPDIR"
+	assert_equal "${lines[${#lines[@]} - 6]}" "<footer>"
+	assert_line --index $((${#lines[@]} - 5)) --regexp '^<p class="coverage">coverage: 12m00s of listening; 79\.2% enriched'
+}
+
+@test "sp-report: --csv with --json, or two reports, are usage errors that say so; a full disk is said once" {
+	run -2 --separate-stderr sp-report --csv --json genres
+	assert_equal "${stderr_lines[0]}" 'sp-report: --csv and --json: one or the other'
+	run -2 --separate-stderr sp-report families decades
+	assert_equal "${stderr_lines[0]}" 'sp-report: one report at a time: families decades'
+	run -3 --separate-stderr bash -c 'sp-report --csv genres > /dev/full'
+	assert_equal "$stderr" 'sp-report: stdout: write error: No space left on device'
+	# Without plays lacking a track id, CSV still has the row, at 0.
+	sql 'DELETE FROM plays WHERE track_id IS NULL'
+	run -0 sp-report --csv coverage
+	assert_line --index 4 $'no_track_id,0,0,0.0000\r'
+}
