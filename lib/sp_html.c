@@ -5,10 +5,11 @@
 #include "sp_html.h"
 #include "sp_table.h"
 
-#define BARS_W		480	/* the bar chart's width in its units */
+#define BARS_W		520	/* the bar chart's width in its units */
 #define BAR_H		22	/* one bar and its gap */
-#define LABEL_W		170	/* room for the labels */
-#define LABEL_MAX	26	/* characters of a label drawn */
+#define LABEL_W		210	/* room for the labels */
+#define LABEL_MAX	24	/* characters of a label drawn (wide ones */
+				/* count two) */
 
 static const char css[] =
 ":root{color-scheme:light dark;--fg:#1d1d1f;--bg:#fdfdfc;--muted:#66666b;"
@@ -37,8 +38,9 @@ static const char css[] =
 "table{border-collapse:collapse;width:100%;font-size:.9rem}\n"
 "th,td{padding:.2rem .4rem;border-bottom:1px solid var(--line);"
 "text-align:left;vertical-align:top}\n"
+"td{overflow-wrap:anywhere;max-width:22rem}\n"
 "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;"
-"white-space:nowrap}\n"
+"white-space:nowrap;overflow-wrap:normal}\n"
 "caption{text-align:left;color:var(--muted);padding-bottom:.3rem}\n"
 "@media print{body{background:#fff;color:#000}"
 ":root{--fg:#000;--bg:#fff;--bar:#444;--line:#bbb}"
@@ -108,17 +110,26 @@ sp_html_section_end(FILE *f)
 	fputs("</section>\n", f);
 }
 
-/* A label as drawn: cut to LABEL_MAX characters, with an ellipsis. */
+/*
+ * A label as drawn: cut to LABEL_MAX columns (a wide character takes
+ * two), with an ellipsis, never inside a character.
+ */
 static void
 label_text(FILE *f, const char *s)
 {
-	char buf[LABEL_MAX * 4 + 4];
-	size_t i, n = 0;
+	char buf[LABEL_MAX * 4 + 8], one[8];
+	size_t i = 0, k, w = 0;
 
-	for (i = 0; s[i] != '\0' && i + 4 < sizeof(buf); i++) {
-		if (((unsigned char)s[i] & 0xC0) != 0x80 && ++n > LABEL_MAX)
+	while (s[i] != '\0' && i + 5 < sizeof(buf)) {
+		/* The length of the character at s + i. */
+		for (k = 1; (s[i + k] & 0xC0) == 0x80 && k < 4; k++)
+			;
+		memcpy(one, s + i, k);
+		one[k] = '\0';
+		if ((w += sp_table_width(one)) > LABEL_MAX)
 			break;
-		buf[i] = s[i];
+		memcpy(buf + i, s + i, k);
+		i += k;
 	}
 	buf[i] = '\0';
 	sp_html_esc(f, buf);
