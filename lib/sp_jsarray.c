@@ -33,6 +33,7 @@ struct scan {
 	size_t		 len;
 	size_t		 cap;
 	int		 toolong;
+	size_t		 deep;		/* 1 + where it went too deep, or 0 */
 	int		 depth;
 	int		 instr;
 	int		 esc;
@@ -66,6 +67,10 @@ element(struct scan *s)
 	size_t where;
 	int e, rc;
 
+	if (s->deep > 0) {
+		reject(s, sp_json_strerror(SP_JSON_EDEPTH), s->deep);
+		return 0;
+	}
 	if (s->toolong) {
 		reject(s, "too long", 0);
 		return 0;
@@ -96,7 +101,7 @@ append(struct scan *s, char c)
 	char *b;
 	size_t cap;
 
-	if (s->toolong)
+	if (s->toolong || s->deep > 0)
 		return 0;
 	if (s->len + 1 >= SP_JSARRAY_MAXELEM) {
 		s->toolong = 1;
@@ -119,6 +124,7 @@ begin(struct scan *s)
 	s->state = ELEM;
 	s->len = 0;
 	s->toolong = 0;
+	s->deep = 0;
 	s->depth = 0;
 	s->instr = 0;
 	s->esc = 0;
@@ -176,8 +182,12 @@ feed(struct scan *s, char c)
 			s->instr = 0;
 	} else if (c == '"')
 		s->instr = 1;
-	else if (c == '{' || c == '[')
-		s->depth++;
+	else if (c == '{' || c == '[') {
+		/* Cut off at once: past this, no parse is tried. */
+		if (++s->depth > SP_JSON_MAXDEPTH && s->deep == 0 &&
+		    !s->toolong)
+			s->deep = s->len + 1;
+	}
 	else if ((c == '}' || c == ']') && s->depth > 0)
 		s->depth--;
 	else if (s->depth == 0 && (c == ',' || c == ']')) {

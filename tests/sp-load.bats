@@ -556,3 +556,47 @@ sp-load: 0 records; 0 rejected'
 	run sqlite3 "$SP_DB" 'SELECT count(*) FROM plays'
 	assert_output '0'
 }
+
+@test "issue 15: a NUL byte in a line is said to be one, and the lines around it land" {
+	local p='{"type":"play","ts":"2024-01-01T10:15:00Z","ms_played":1000,"track_id":"4uLU6hMCjMI75M1A2tKUQC","source":"extended"}'
+	run -1 --separate-stderr bash -c "{ echo '$p'; printf '{\"a\":\"x\\0y\"}\\n'; echo '${p/10:15/10:16}'; } | sp-load"
+	assert_equal "$stderr" 'sp-load: stdin:2: NUL byte at byte 8
+sp-load: 2 records: 2 play (2 new); 1 rejected'
+	assert_equal "$(sql 'SELECT ts FROM plays ORDER BY ts')" '2024-01-01T10:15:00Z
+2024-01-01T10:16:00Z'
+}
+
+@test "issue 15: nesting past 512 is refused at once as such, in time linear in the line" {
+	local p='{"type":"play","ts":"2024-01-01T10:15:00Z","ms_played":1000,"track_id":"4uLU6hMCjMI75M1A2tKUQC","source":"extended"}'
+	{
+		echo "$p"
+		# 512 deep is allowed (and then not a record sp-load knows).
+		printf '{"type":"x","a":%s%s}\n' "$(printf '[%.0s' {1..511})" "$(printf ']%.0s' {1..511})"
+		# 513 deep, and 1 MB of it: both refused in a moment.
+		printf '{"a":%s%s}\n' "$(printf '[%.0s' {1..512})" "$(printf ']%.0s' {1..512})"
+		head -c 500000 /dev/zero | tr '\0' '['
+		head -c 500000 /dev/zero | tr '\0' ']'
+		echo
+		echo "${p/10:15/10:16}"
+	} >"$BATS_TEST_TMPDIR/deep.ndjson"
+	# (It took over a minute before.)
+	run -1 --separate-stderr timeout 5 sp-load "$BATS_TEST_TMPDIR/deep.ndjson"
+	assert_equal "$stderr" "sp-load: $BATS_TEST_TMPDIR/deep.ndjson:2: unknown record type: \"x\"
+sp-load: $BATS_TEST_TMPDIR/deep.ndjson:3: nested deeper than 512 at byte 517
+sp-load: $BATS_TEST_TMPDIR/deep.ndjson:4: nested deeper than 512 at byte 513
+sp-load: 2 records: 2 play (2 new); 3 rejected"
+	assert_equal "$(sql 'SELECT count(*) FROM plays')" 2
+}
+
+@test "issue 15: C1 controls and bidi overrides in a message are escaped as C0 controls are" {
+	run -1 --separate-stderr sp-load < <(printf '{"type":"x\xc2\x9b31m\xe2\x80\xaey\xe2\x81\xa6\\u0001"}\n')
+	assert_equal "$stderr" 'sp-load: stdin:1: unknown record type: "x\u009b31m\u202ey\u2066\u0001"
+sp-load: 0 records; 1 rejected'
+}
+
+@test "issue 15: a play time with 60 seconds is refused (SQLite would read it as NULL)" {
+	run -1 --separate-stderr sp-load < <(echo '{"type":"play","ts":"2024-01-01T10:15:60Z","ms_played":1000,"track_id":"4uLU6hMCjMI75M1A2tKUQC"}')
+	assert_equal "$stderr" 'sp-load: stdin:1: "ts": not a UTC timestamp: "2024-01-01T10:15:60Z"
+sp-load: 0 records; 1 rejected'
+	assert_equal "$(sql 'SELECT count(*) FROM plays')" 0
+}

@@ -332,3 +332,10 @@ pipeline_setup() {
 	assert_equal "$(sql "SELECT id, linked_id, status FROM tracks
 	    WHERE id = '$asked'")" "$asked|$other|ok"
 }
+
+@test "issue 15: nesting past 512 is said to be that, not 'invalid JSON at byte 1'" {
+	run -0 bash -c 'printf "{\"a\":%.0s" {1..600}; printf 1; printf "}%.0s" {1..600}; echo'
+	run -1 --separate-stderr sp-normalize <<<"$output"
+	assert_output ''
+	assert_equal "$stderr" 'sp-normalize: stdin:1: nested deeper than 512 at byte 2561'
+}
