@@ -1,6 +1,6 @@
 # sp: enrich a Spotify listening history into a local SQLite store.
 # See README.md.  Targets: all deps check check-asan lint install uninstall
-# clean demo bench.
+# clean demo bench fuzz crash-trials check-valgrind hostile.
 
 CFLAGS ?= -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
 # Warnings are errors whatever CFLAGS says: -w, which would hide them, goes.
@@ -16,7 +16,7 @@ BUILD ?= .
 # Debian packages sp needs to build, test and run its demo.
 DEPS = gcc make libcurl4-openssl-dev libjsmn-dev libsqlite3-dev \
 	libmicrohttpd-dev pkg-config bats bats-assert bats-support mandoc \
-	sqlite3 jq
+	sqlite3 jq clang libclang-rt-14-dev valgrind
 
 PROGS = $(patsubst bin/%.c,%,$(wildcard bin/sp-*.c))
 BIN = $(addprefix $(BUILD)/bin/,$(PROGS))
@@ -28,7 +28,7 @@ MAN5 = $(wildcard man/*.5)
 MAN7 = $(wildcard man/*.7)
 
 .PHONY: all build deps check check-asan test lint install uninstall clean \
-	demo bench
+	demo bench fuzz fuzz-bins crash-trials check-valgrind hostile
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -78,6 +78,26 @@ check-asan: deps
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bash tests/run
 
+# libFuzzer harnesses (fuzz/*.c), built with clang against the library
+# built into build-fuzz/, each run FUZZ_TIME seconds (see fuzz/run).
+FUZZ_TIME ?= 300
+FUZZERS = $(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c))
+FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all \
+	-fsanitize=address,undefined
+
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	    CFLAGS='$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link' fuzz-bins
+	@bash fuzz/run build-fuzz/fuzz $(FUZZ_TIME) $(FUZZERS)
+
+fuzz-bins: $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
+
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz.h $(BUILD)/libsp.a lib/*.h bin/*.c \
+	    Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	    $(BUILD)/libsp.a $(LDLIBS)
+
 test: check
 
 lint:
@@ -109,4 +129,4 @@ uninstall:
 
 clean:
 	rm -f $(BIN) $(LIBOBJ) $(BUILD)/libsp.a $(BUILD)/gen/sp_genre_builtin.c
-	rm -rf build-asan
+	rm -rf build-asan build-fuzz
