@@ -78,6 +78,11 @@ check-asan: deps
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bash tests/run
 
+# N SIGKILL trials of sp-load, N/4 of the whole pipeline (not in check).
+N ?= 200
+crash-trials: all
+	@bash tests/crash-trials.sh $(N)
+
 # libFuzzer harnesses (fuzz/*.c), built with clang against the library
 # built into build-fuzz/, each run FUZZ_TIME seconds (see fuzz/run).
 FUZZ_TIME ?= 300
