@@ -83,6 +83,10 @@ N ?= 200
 crash-trials: all
 	@bash tests/crash-trials.sh $(N)
 
+# The record programs' suites under valgrind memcheck (tests/valgrind.sh).
+check-valgrind: all
+	@bash tests/valgrind.sh
+
 # libFuzzer harnesses (fuzz/*.c), built with clang against the library
 # built into build-fuzz/, each run FUZZ_TIME seconds (see fuzz/run).
 FUZZ_TIME ?= 300
@@ -134,4 +138,4 @@ uninstall:
 
 clean:
 	rm -f $(BIN) $(LIBOBJ) $(BUILD)/libsp.a $(BUILD)/gen/sp_genre_builtin.c
-	rm -rf build-asan build-fuzz
+	rm -rf build-asan build-fuzz build-valgrind

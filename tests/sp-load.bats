@@ -615,6 +615,7 @@ teardown() {
 }
 
 @test "issue 15: disk full: a clear error, exit 4, the store intact, only whole transactions in it; more room, and the same load completes it" {
+	[ -z "${SP_VALGRIND:-}" ] || skip "too slow under valgrind"
 	small_fs 1m
 	export SP_DB=$MNT/sp.db
 	sp-gen -s 3 -t 500 -n 20000 "$BATS_TEST_TMPDIR/gen"
@@ -648,6 +649,7 @@ teardown() {
 }
 
 @test "issue 15: sp-load and the pipeline killed with SIGKILL at random moments lose nothing (a few of make crash-trials)" {
+	[ -z "${SP_VALGRIND:-}" ] || skip "timed kills: not under valgrind"
 	SIZE=3000 run -0 --separate-stderr bash "$BATS_TEST_DIRNAME/crash-trials.sh" 3 1
 	assert_regex "$output" '^crash-trials: 4 passed, 0 failed \([0-4] killed mid-run\)$'
 }
