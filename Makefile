@@ -16,7 +16,7 @@ BUILD ?= .
 # Debian packages sp needs to build, test and run its demo.
 DEPS = gcc make libcurl4-openssl-dev libjsmn-dev libsqlite3-dev \
 	libmicrohttpd-dev pkg-config bats bats-assert bats-support mandoc \
-	sqlite3 jq clang libclang-rt-14-dev valgrind
+	sqlite3 jq clang libclang-rt-14-dev valgrind python3
 
 PROGS = $(patsubst bin/%.c,%,$(wildcard bin/sp-*.c))
 BIN = $(addprefix $(BUILD)/bin/,$(PROGS))
@@ -86,6 +86,14 @@ crash-trials: all
 # The record programs' suites under valgrind memcheck (tests/valgrind.sh).
 check-valgrind: all
 	@bash tests/valgrind.sh
+
+# tests/hostile.sh at full size against the ASan+UBSan build.
+ASAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+hostile: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS='$(ASAN_CFLAGS)' \
+	    LDFLAGS='-fsanitize=address,undefined' build
+	@SP_BIN=$(CURDIR)/build-asan/bin bash tests/hostile.sh full
 
 # libFuzzer harnesses (fuzz/*.c), built with clang against the library
 # built into build-fuzz/, each run FUZZ_TIME seconds (see fuzz/run).
