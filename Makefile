@@ -12,6 +12,9 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 BUILD ?= .
+# The sanitizer build of check-asan and hostile, in build-asan/.
+ASAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
 
 # Debian packages sp needs to build, test and run its demo.
 DEPS = gcc make libcurl4-openssl-dev libjsmn-dev libsqlite3-dev \
@@ -71,8 +74,7 @@ check: all
 	@bash tests/run
 
 check-asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan \
-	    CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS='$(ASAN_CFLAGS)' \
 	    LDFLAGS='-fsanitize=address,undefined' build
 	@SP_BIN=$(CURDIR)/build-asan/bin \
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
@@ -88,8 +90,6 @@ check-valgrind: all
 	@bash tests/valgrind.sh
 
 # tests/hostile.sh at full size against the ASan+UBSan build.
-ASAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-	-fno-sanitize-recover=all
 hostile: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS='$(ASAN_CFLAGS)' \
 	    LDFLAGS='-fsanitize=address,undefined' build
@@ -99,12 +99,10 @@ hostile: deps
 # built into build-fuzz/, each run FUZZ_TIME seconds (see fuzz/run).
 FUZZ_TIME ?= 300
 FUZZERS = $(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c))
-FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all \
-	-fsanitize=address,undefined
 
 fuzz: deps
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
-	    CFLAGS='$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link' fuzz-bins
+	    CFLAGS='$(ASAN_CFLAGS) -fsanitize=fuzzer-no-link' fuzz-bins
 	@bash fuzz/run build-fuzz/fuzz $(FUZZ_TIME) $(FUZZERS)
 
 fuzz-bins: $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
