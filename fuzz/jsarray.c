@@ -15,21 +15,10 @@ on_entry(struct sp_rec *rec, void *arg)
 }
 
 int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
-
-int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[2];
 	unsigned long long bad;
 
-	argv[0] = fuzz_file(data, size);
-	argv[1] = NULL;
-	(void)sp_jsarray_each(1, argv, on_entry, NULL, &bad);
+	(void)sp_jsarray_each(1, fuzz_args(data, size), on_entry, NULL, &bad);
 	return 0;
 }

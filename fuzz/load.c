@@ -28,13 +28,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[2];
 	unsigned long long bad;
 	int status;
 
-	argv[0] = fuzz_file(data, size);
-	argv[1] = NULL;
-	status = sp_ndjson_each(1, argv, 0, on_record, &ctx, &bad);
+	status = sp_ndjson_each(1, fuzz_args(data, size), 0, on_record, &ctx, &bad);
 	if (status == SP_FATAL_DB)
 		abort();	/* no input may break the store */
 	if (commit(&ctx) != SP_OK)

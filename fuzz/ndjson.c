@@ -17,22 +17,11 @@ on_record(struct sp_rec *rec, void *arg)
 }
 
 int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
-
-int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[2];
 	unsigned long long bad;
 
-	argv[0] = fuzz_file(data, size);
-	argv[1] = NULL;
-	(void)sp_ndjson_each(1, argv, size > 0 && data[0] == 'T' ?
-	    SP_NDJSON_TEXT : 0, on_record, NULL, &bad);
+	(void)sp_ndjson_each(1, fuzz_args(data, size), size > 0 &&
+	    data[0] == 'T' ? SP_NDJSON_TEXT : 0, on_record, NULL, &bad);
 	return 0;
 }

@@ -30,11 +30,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[2];
 	unsigned long long bad;
 
-	argv[0] = fuzz_file(data, size);
-	argv[1] = NULL;
-	(void)sp_ndjson_each(1, argv, 0, on_record, &ctx, &bad);
+	(void)sp_ndjson_each(1, fuzz_args(data, size), 0, on_record, &ctx, &bad);
 	return 0;
 }
