@@ -96,14 +96,16 @@ hostile: deps
 	@SP_BIN=$(CURDIR)/build-asan/bin bash tests/hostile.sh full
 
 # libFuzzer harnesses (fuzz/*.c), built with clang against the library
-# built into build-fuzz/, each run FUZZ_TIME seconds (see fuzz/run).
+# built into build-fuzz/, each run FUZZ_TIME seconds (see fuzz/run), or
+# FUZZ_RUNS inputs if that comes first.
 FUZZ_TIME ?= 300
 FUZZERS = $(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c))
 
 fuzz: deps
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
 	    CFLAGS='$(ASAN_CFLAGS) -fsanitize=fuzzer-no-link' fuzz-bins
-	@bash fuzz/run build-fuzz/fuzz $(FUZZ_TIME) $(FUZZERS)
+	@FUZZ_RUNS=$(FUZZ_RUNS) bash fuzz/run build-fuzz/fuzz $(FUZZ_TIME) \
+	    $(FUZZERS)
 
 fuzz-bins: $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
 
