@@ -382,6 +382,7 @@ sp-load: stdin:3: not a JSON object'
 }
 
 @test "sp-load: killed with SIGKILL while records keep coming, it keeps whole committed transactions; loading again completes it" {
+	[ -z "${SP_VALGRIND:-}" ] || skip "timed: not under valgrind"
 	# An endless stream of plays, without a pause: sp-load commits on
 	# its clock (every second) and is killed in the middle of a
 	# transaction.
