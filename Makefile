@@ -1,6 +1,6 @@
 # sp: enrich a Spotify listening history into a local SQLite store.
 # See README.md.  Targets: all deps check check-asan lint install uninstall
-# clean demo bench genre-tree.
+# clean demo bench genre-tree fuzz crash-trials check-valgrind hostile.
 
 CFLAGS ?= -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
 # Warnings are errors whatever CFLAGS says: -w, which would hide them, goes.
@@ -15,11 +15,15 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 BUILD ?= .
+# The sanitizer build of check-asan and hostile, in build-asan/.
+ASAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
 
 # Debian packages sp needs to build, test and run its demo.
 DEPS = gcc make libcurl4-openssl-dev libjsmn-dev libsqlite3-dev \
 	libmicrohttpd-dev pkg-config bats bats-assert bats-support mandoc \
-	sqlite3 jq libarchive-dev python3 chromium libpq-dev postgresql
+	sqlite3 jq libarchive-dev python3 chromium libpq-dev postgresql \
+	clang libclang-rt-14-dev valgrind
 
 PROGS = $(patsubst bin/%.c,%,$(wildcard bin/sp-*.c))
 # Programs that are POSIX shell scripts over the others (bin/sp-NAME.sh).
@@ -33,7 +37,7 @@ MAN5 = $(wildcard man/*.5)
 MAN7 = $(wildcard man/*.7)
 
 .PHONY: all build deps check check-asan test lint install uninstall clean \
-	demo bench genre-tree
+	demo bench genre-tree fuzz fuzz-bins crash-trials check-valgrind hostile
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -103,12 +107,46 @@ check: all
 	@bash tests/run
 
 check-asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan \
-	    CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS='$(ASAN_CFLAGS)' \
 	    LDFLAGS='-fsanitize=address,undefined' build
 	@SP_BIN=$(CURDIR)/build-asan/bin \
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bash tests/run
+
+# N SIGKILL trials of sp-load, N/4 of the whole pipeline (not in check).
+N ?= 200
+crash-trials: all
+	@bash tests/crash-trials.sh $(N)
+
+# The record programs' suites under valgrind memcheck (tests/valgrind.sh).
+check-valgrind: all
+	@bash tests/valgrind.sh
+
+# tests/hostile.sh at full size against the ASan+UBSan build.
+hostile: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS='$(ASAN_CFLAGS)' \
+	    LDFLAGS='-fsanitize=address,undefined' build
+	@SP_BIN=$(CURDIR)/build-asan/bin bash tests/hostile.sh full
+
+# libFuzzer harnesses (fuzz/*.c), built with clang against the library
+# built into build-fuzz/, each run FUZZ_TIME seconds (see fuzz/run), or
+# FUZZ_RUNS inputs if that comes first.
+FUZZ_TIME ?= 300
+FUZZERS = $(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c))
+
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	    CFLAGS='$(ASAN_CFLAGS) -fsanitize=fuzzer-no-link' fuzz-bins
+	@FUZZ_RUNS=$(FUZZ_RUNS) bash fuzz/run build-fuzz/fuzz $(FUZZ_TIME) \
+	    $(FUZZERS)
+
+fuzz-bins: $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
+
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz.h $(BUILD)/libsp.a lib/*.h bin/*.c \
+	    Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	    $(BUILD)/libsp.a $(LDLIBS)
 
 test: check
 
@@ -141,4 +179,4 @@ uninstall:
 
 clean:
 	rm -f $(BIN) $(LIBOBJ) $(BUILD)/libsp.a $(BUILD)/gen/sp_genre_builtin.c
-	rm -rf build-asan
+	rm -rf build-asan build-fuzz build-valgrind

@@ -185,8 +185,10 @@ on_input(struct sp_rec *rec, void *arg)
 	} else {
 		s = rec->line + strspn(rec->line, " \t");
 		n = strcspn(s, " \t");
-		if (s[n + strspn(s + n, " \t")] != '\0')
-			n = strlen(s);	/* words after the id: not an id */
+		if (s[n + strspn(s + n, " \t")] != '\0' || memchr(s, '\0',
+		    (size_t)(rec->line + rec->len - s)) != NULL)
+			/* words after the id, or a NUL byte: not an id */
+			n = (size_t)(rec->line + rec->len - s);
 		if (sp_id_parse(s, n, &k, id) != 0) {
 			sp_warnx_at(&rec->pos, "not a Spotify %s id: %s",
 			    sp_kind_name(kind), sp_quote(s, n, q));

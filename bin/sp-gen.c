@@ -1328,6 +1328,9 @@ stream_next(struct stream *s, struct play *p, time_t t0)
 	memcpy(p->ip, s->ip, sizeof(p->ip));
 	p->start = s->t;
 	p->end = s->t + (p->ms + 500) / 1000;
+	if (p->end > SP_TS_MAX)
+		errx(SP_USAGE, "--start %s: plays would go past 9999-12-31",
+		    start);
 	s->t = p->end + (strcmp(p->rend, "trackdone") == 0 ? 0 :
 	    rrange(r, 1, 3));
 	s->prevend = p->rend;
@@ -1719,6 +1722,10 @@ main(int argc, char *argv[])
 		usage(stderr, SP_USAGE);
 	if ((t0 = parse_date(start)) == -1)
 		errx(SP_USAGE, "--start is invalid: %s", start);
+	/* Every play must be a time the records can hold. */
+	if (t0 + (time_t)(days + 1) * 86400 > SP_TS_MAX + 1)
+		errx(SP_USAGE, "--start %s with --days %lld goes past "
+		    "9999-12-31", start, days);
 	if (albums < 0)
 		albums = tracks / 10 > 0 ? tracks / 10 : 1;
 	if (artists < 0)

@@ -747,16 +747,29 @@ elapsed(const struct timespec *since)
 	    (double)(now.tv_nsec - since->tv_nsec) / 1e9;
 }
 
+/* Undo the open transaction, and say what that cost. */
+static void
+rollback(struct load_ctx *ctx, long long n)
+{
+	sp_store_rollback(ctx->store);
+	if (n > 0)
+		sp_warnx_at(NULL, "the last %lld record%s rolled back: the "
+		    "store holds what was committed before %s", n, n == 1 ?
+		    " is" : "s are", n == 1 ? "it" : "them");
+}
+
 static int
 commit(struct load_ctx *ctx)
 {
+	long long n = ctx->pending;
+
 	if (ctx->pending == 0)
 		return SP_OK;
 	ctx->pending = 0;
 	ctx->gen++;
 	if (sp_store_commit(ctx->store) != 0) {
 		sp_warnx_at(NULL, "%s", sp_store_errmsg(ctx->store));
-		sp_store_rollback(ctx->store);
+		rollback(ctx, n);
 		return SP_FATAL_DB;
 	}
 	return SP_OK;
@@ -918,7 +931,7 @@ main(int argc, char *argv[])
 	status = sp_ndjson_each(argc, argv, 0, on_record, &ctx, &bad);
 	ctx.rejected += bad;
 	if (status == SP_FATAL_DB)
-		sp_store_rollback(ctx.store);
+		rollback(&ctx, ctx.pending);
 	else
 		status = sp_status_merge(status, commit(&ctx));
 	sp_store_close(ctx.store);

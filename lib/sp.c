@@ -77,7 +77,7 @@ sp_now(void)
 	long long v;
 
 	if ((e = getenv("SOURCE_DATE_EPOCH")) != NULL) {
-		v = sp_parse_long(e, 0, 253402300799LL, &errstr);
+		v = sp_parse_long(e, 0, SP_TS_MAX, &errstr);
 		if (errstr == NULL)
 			return (time_t)v;
 	}
@@ -135,7 +135,7 @@ sp_ts_norm(const char *s, size_t len, char out[SP_TS_LEN + 1])
 	    (m = digits(s + 5, 2, 1, 12)) < 0 ||
 	    (d = digits(s + 8, 2, 1, 31)) < 0 || !mday_ok(y, m, d) ||
 	    digits(s + 11, 2, 0, 23) < 0 || digits(s + 14, 2, 0, 59) < 0 ||
-	    (len > 16 && digits(s + 17, 2, 0, 60) < 0))
+	    (len > 16 && digits(s + 17, 2, 0, 59) < 0))
 		return -1;
 	memcpy(out, s, 10);
 	out[10] = 'T';

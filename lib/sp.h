@@ -45,12 +45,16 @@ time_t		 sp_now(void);
 
 /* Format t as "2026-11-24T10:00:00Z" into buf; returns buf. */
 #define SP_TS_LEN	20
+/* The last time a record can hold: 9999-12-31T23:59:59Z. */
+#define SP_TS_MAX	253402300799LL
 char		*sp_ts_format(time_t t, char buf[SP_TS_LEN + 1]);
 
 /*
  * Normalize a UTC timestamp to "YYYY-MM-DDTHH:MM:SSZ" in out.  Takes that
  * form, "YYYY-MM-DD HH:MM:SS" and "YYYY-MM-DD HH:MM" (seconds 00), with
- * each field in range.  Returns 0, or -1 if s is none of those.
+ * each field in range (seconds 00 to 59: a leap second "60", which
+ * SQLite's date functions turn into NULL, is refused).  Returns 0, or -1
+ * if s is none of those.
  */
 int		 sp_ts_norm(const char *s, size_t len, char out[SP_TS_LEN + 1]);
 

@@ -101,6 +101,7 @@ struct deque {
 struct sp_api {
 	struct sp_api_opts	 o;
 	char			*base;
+	int			 direct;	/* base is loopback: no proxy */
 	CURLM			*multi;
 	struct sp_json		*j;
 	struct sp_jsonw		*w;
@@ -392,6 +393,7 @@ sp_api_new(const struct sp_api_opts *o, struct sp_api **out)
 	n = strlen(a->base);
 	while (n > 0 && a->base[n - 1] == '/')
 		a->base[--n] = '\0';
+	a->direct = sp_url_loopback(a->base);
 	curl_multi_setopt(a->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
 	    (long)a->o.jobs);
 	curl_multi_setopt(a->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
@@ -518,6 +520,12 @@ sp_api_from_env(const struct sp_api_opts *o, const char *secret_file,
 	sp_auth_key(api, getenv("SPOTIFY_CLIENT_ID"), key);
 	snprintf(name, sizeof(name), "pace-%s.json", key);
 	state = sp_cache_path(name);
+	if (sp_cache_check(state, err) != 0) {
+		sp_auth_free(auth);
+		free(state);
+		curl_global_cleanup();
+		return SP_FATAL_AUTH;
+	}
 	eo.api_url = api;
 	eo.auth = auth;
 	eo.state = state;
@@ -697,6 +705,8 @@ start(struct sp_api *a, struct req *q, double now)
 	curl_easy_setopt(q->easy, CURLOPT_WRITEDATA, q);
 	curl_easy_setopt(q->easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
 	curl_easy_setopt(q->easy, CURLOPT_XOAUTH2_BEARER, a->token);
+	if (a->direct)
+		curl_easy_setopt(q->easy, CURLOPT_PROXY, "");
 	curl_easy_setopt(q->easy, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(q->easy, CURLOPT_TIMEOUT, a->o.timeout);
 	curl_easy_setopt(q->easy, CURLOPT_PIPEWAIT, 1L);
@@ -1195,9 +1205,14 @@ answered(struct run *r, struct req *q, double now)
 	struct pages *p;
 	int arr, e, i;
 
-	if (sp_json_parse(j, q->body ? q->body : "", q->len, 1, NULL) !=
-	    SP_JSON_OK) {
-		transient(r, q, "invalid JSON in a 200 answer", now);
+	if ((e = sp_json_parse(j, q->body ? q->body : "", q->len, 1,
+	    NULL)) != SP_JSON_OK) {
+		char why[80];
+
+		snprintf(why, sizeof(why), "%s in a 200 answer",
+		    e == SP_JSON_EDEPTH || e == SP_JSON_ENUL ?
+		    sp_json_strerror(e) : "invalid JSON");
+		transient(r, q, why, now);
 		return;
 	}
 	if (q->type == R_PAGE) {

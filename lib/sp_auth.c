@@ -76,12 +76,13 @@ loopback(const char *host)
 	return 0;
 }
 
-int
-sp_url_safe(const char *url)
+/* 1 for https, 2 for http to a loopback host, else 0. */
+static int
+urlkind(const char *url)
 {
 	CURLU *u;
 	char *scheme = NULL, *host = NULL;
-	int ok = 0;
+	int kind = 0;
 
 	if ((u = curl_url()) == NULL)
 		return 0;
@@ -89,14 +90,26 @@ sp_url_safe(const char *url)
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
 		if (strcmp(scheme, "https") == 0)
-			ok = 1;
+			kind = loopback(host) ? 2 : 1;
 		else if (strcmp(scheme, "http") == 0)
-			ok = loopback(host);
+			kind = loopback(host) ? 2 : 0;
 	}
 	curl_free(scheme);
 	curl_free(host);
 	curl_url_cleanup(u);
-	return ok;
+	return kind;
+}
+
+int
+sp_url_safe(const char *url)
+{
+	return urlkind(url) != 0;
+}
+
+int
+sp_url_loopback(const char *url)
+{
+	return urlkind(url) == 2;
 }
 
 char *
@@ -131,6 +144,55 @@ sp_cache_path(const char *name)
 		path = NULL;
 	free(dir);
 	return path;
+}
+
+/* path, if it exists, is the user's and closed to others; else err. */
+static int
+mine(const char *path, char err[SP_AUTH_ERRSIZE])
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, SP_AUTH_ERRSIZE, "%s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (sb.st_uid != geteuid()) {
+		snprintf(err, SP_AUTH_ERRSIZE, "%s: not yours (owner uid %u): "
+		    "refusing to use it as a cache; remove it", path,
+		    (unsigned)sb.st_uid);
+		return -1;
+	}
+	if ((sb.st_mode & 077) != 0 || (!S_ISDIR(sb.st_mode) &&
+	    !S_ISREG(sb.st_mode))) {
+		snprintf(err, SP_AUTH_ERRSIZE, "%s: open to others (mode %03o): "
+		    "refusing to use it as a cache; chmod %s it", path,
+		    (unsigned)(sb.st_mode & 0777), S_ISDIR(sb.st_mode) ?
+		    "700" : "600");
+		return -1;
+	}
+	return 0;
+}
+
+int
+sp_cache_check(const char *path, char err[SP_AUTH_ERRSIZE])
+{
+	char *dir, *slash;
+	int rc;
+
+	if (path == NULL)
+		return 0;
+	if ((dir = strdup(path)) == NULL) {
+		snprintf(err, SP_AUTH_ERRSIZE, "out of memory");
+		return -1;
+	}
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir)
+		*slash = '\0';
+	rc = mine(dir, err) != 0 || mine(path, err) != 0 ? -1 : 0;
+	free(dir);
+	return rc;
 }
 
 int
@@ -301,6 +363,10 @@ sp_auth_new(const char *token_url, const char *secret_file,
 	sp_auth_key(a->id, a->url, key);
 	snprintf(name, sizeof(name), "token-%s.json", key);
 	a->cache = sp_cache_path(name);
+	if (sp_cache_check(a->cache, err) != 0) {
+		sp_auth_free(a);
+		return SP_FATAL_AUTH;
+	}
 	loadcache(a);
 	*out = a;
 	return SP_OK;
@@ -361,6 +427,9 @@ request(struct sp_auth *a, char err[SP_AUTH_ERRSIZE])
 		return SP_TEMPFAIL;
 	}
 	curl_easy_setopt(c, CURLOPT_URL, a->url);
+	/* No proxy may see a loopback request: it would go out in clear. */
+	if (sp_url_loopback(a->url))
+		curl_easy_setopt(c, CURLOPT_PROXY, "");
 	curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 	curl_easy_setopt(c, CURLOPT_USERNAME, a->id);
 	curl_easy_setopt(c, CURLOPT_PASSWORD, a->secret);

@@ -40,12 +40,25 @@ unsigned long	 sp_auth_requests(const struct sp_auth *);
 
 /* Whether url is http(s) to a loopback host, or https anywhere. */
 int		 sp_url_safe(const char *url);
+/*
+ * Whether url is http(s) to a loopback host: such a request must never
+ * go through a proxy (set CURLOPT_PROXY to "").
+ */
+int		 sp_url_loopback(const char *url);
 
 /* A hex key for cache file names: FNV-1a of a and b. */
 void		 sp_auth_key(const char *a, const char *b, char out[17]);
 
 /* $XDG_CACHE_HOME/sp/name or ~/.cache/sp/name, folder created; malloc'd. */
 char		*sp_cache_path(const char *name);
+
+/*
+ * Whether the cache file path (NULL: no cache) and its folder, where they
+ * exist, belong to the user and are closed to group and others: 0, or -1
+ * with err set.  A token or pace file someone else could have written is
+ * never trusted.
+ */
+int		 sp_cache_check(const char *path, char err[SP_AUTH_ERRSIZE]);
 
 /*
  * Write len bytes to path atomically (temporary file, fsync, rename),

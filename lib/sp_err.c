@@ -74,6 +74,19 @@ sp_warn_at(const struct sp_pos *pos, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Code points a terminal acts on or that reorder what follows: C1
+ * controls (U+009B is CSI), the bidi marks, embeddings, overrides and
+ * isolates, and the line and paragraph separators.
+ */
+static int
+invisible(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x61c ||
+	    cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069);
+}
+
 char *
 sp_quote(const char *s, size_t len, char buf[SP_QUOTE_SIZE])
 {
@@ -95,7 +108,13 @@ sp_quote(const char *s, size_t len, char buf[SP_QUOTE_SIZE])
 			buf[j++] = (char)c;
 		} else if (c >= 0x80) {
 			/* Valid UTF-8 as is; a stray byte as \xNN. */
-			if ((q = sp_utf8_decode(s + i, n - i, &cp)) > 0) {
+			q = sp_utf8_decode(s + i, n - i, &cp);
+			if (q > 0 && invisible(cp)) {
+				/* A terminal would act on it: escape it. */
+				j += (size_t)sprintf(buf + j, "\\u%04x",
+				    (unsigned)cp);
+				i += q - 1;
+			} else if (q > 0) {
 				memcpy(buf + j, s + i, q);
 				j += q;
 				i += q - 1;

@@ -24,7 +24,10 @@ void	sp_warn_at(const struct sp_pos *, const char *fmt, ...)
 /*
  * s (len bytes) as a JSON string for a message: quoted, escaped, cut to
  * SP_QUOTE_CUT bytes with "..." after the closing quote when longer; a
- * byte that is not part of valid UTF-8 is shown as \xNN.
+ * byte that is not part of valid UTF-8 is shown as \xNN; C0 and C1
+ * controls, DEL, the bidi controls (U+061C, U+200E-200F, U+202A-202E,
+ * U+2066-2069) and U+2028-2029 as \uXXXX, so that no input can drive the
+ * terminal or reorder the message.
  */
 #define SP_QUOTE_CUT	40
 #define SP_QUOTE_SIZE	(SP_QUOTE_CUT * 6 + 8)

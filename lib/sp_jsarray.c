@@ -33,6 +33,7 @@ struct sp_jsarray {
 	size_t		 len;
 	size_t		 cap;
 	int		 toolong;
+	size_t		 deep;		/* 1 + where it went too deep, or 0 */
 	int		 depth;
 	int		 instr;
 	int		 esc;
@@ -67,6 +68,10 @@ element(struct sp_jsarray *s)
 	size_t where;
 	int e, rc;
 
+	if (s->deep > 0) {
+		reject(s, sp_json_strerror(SP_JSON_EDEPTH), s->deep);
+		return 0;
+	}
 	if (s->toolong) {
 		reject(s, "too long", 0);
 		return 0;
@@ -97,7 +102,7 @@ append(struct sp_jsarray *s, char c)
 	char *b;
 	size_t cap;
 
-	if (s->toolong)
+	if (s->toolong || s->deep > 0)
 		return 0;
 	if (s->len + 1 >= SP_JSARRAY_MAXELEM) {
 		s->toolong = 1;
@@ -120,6 +125,7 @@ begin(struct sp_jsarray *s)
 	s->state = ELEM;
 	s->len = 0;
 	s->toolong = 0;
+	s->deep = 0;
 	s->depth = 0;
 	s->instr = 0;
 	s->esc = 0;
@@ -178,8 +184,12 @@ feed(struct sp_jsarray *s, char c)
 			s->instr = 0;
 	} else if (c == '"')
 		s->instr = 1;
-	else if (c == '{' || c == '[')
-		s->depth++;
+	else if (c == '{' || c == '[') {
+		/* Cut off at once: past this, no parse is tried. */
+		if (++s->depth > SP_JSON_MAXDEPTH && s->deep == 0 &&
+		    !s->toolong)
+			s->deep = s->len + 1;
+	}
 	else if ((c == '}' || c == ']') && s->depth > 0)
 		s->depth--;
 	else if (s->depth == 0 && (c == ',' || c == ']')) {

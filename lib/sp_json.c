@@ -12,7 +12,8 @@
 
 #include "sp_json.h"
 
-#define MAXDEPTH	512
+#define STR(x)	#x
+#define XSTR(x)	STR(x)
 
 /* Per token: its decoded string, and the token after its subtree. */
 struct sp_tokx {
@@ -74,6 +75,9 @@ sp_json_strerror(int e)
 	case SP_JSON_EUTF8:	return "invalid UTF-8";
 	case SP_JSON_ESCAPE:	return "invalid \\u escape (NUL or lone "
 				    "surrogate)";
+	case SP_JSON_EDEPTH:	return "nested deeper than "
+				    XSTR(SP_JSON_MAXDEPTH);
+	case SP_JSON_ENUL:	return "NUL byte";
 	}
 	return "unknown error";
 }
@@ -360,6 +364,48 @@ string(struct sp_json *j, int i)
 	return SP_JSON_OK;
 }
 
+/*
+ * Before jsmn sees buf[0..len): a raw NUL byte (where jsmn would stop) or
+ * nesting past SP_JSON_MAXDEPTH (which costs jsmn time quadratic in the
+ * depth).  One pass; strings are skipped as jsmn would skip them.
+ */
+static int
+prescan(struct sp_json *j, const char *buf, size_t len)
+{
+	const char *nul;
+	size_t i;
+	int depth = 0, instr = 0;
+
+	if ((nul = memchr(buf, '\0', len)) != NULL) {
+		j->where = (size_t)(nul - buf);
+		return SP_JSON_ENUL;
+	}
+	for (i = 0; i < len; i++) {
+		switch (buf[i]) {
+		case '"':
+			instr = !instr;
+			break;
+		case '\\':
+			if (instr)
+				i++;
+			break;
+		case '{':
+		case '[':
+			if (!instr && ++depth > SP_JSON_MAXDEPTH) {
+				j->where = i;
+				return SP_JSON_EDEPTH;
+			}
+			break;
+		case '}':
+		case ']':
+			if (!instr && depth > 0)
+				depth--;
+			break;
+		}
+	}
+	return SP_JSON_OK;
+}
+
 /* Validate the value at *i and its subtree; *i moves past it. */
 static int
 value(struct sp_json *j, int *i, int depth)
@@ -368,7 +414,7 @@ value(struct sp_json *j, int *i, int depth)
 	size_t pos;
 	int c, e, v, rc;
 
-	if (*i >= j->ntok || depth > MAXDEPTH)
+	if (*i >= j->ntok || depth > SP_JSON_MAXDEPTH)
 		return SP_JSON_EINVAL;
 	v = (*i)++;
 	t = &j->tok[v];
@@ -439,6 +485,8 @@ sp_json_parse(struct sp_json *j, const char *buf, size_t len, int objonly,
 		b++;
 	while (e > b && isws((unsigned char)buf[e - 1]))
 		e--;
+	if ((rc = prescan(j, buf, e)) != SP_JSON_OK)
+		goto out;
 	jsmn_init(&p);
 	while ((r = jsmn_parse(&p, buf, e, j->tok, j->cap)) ==
 	    JSMN_ERROR_NOMEM)

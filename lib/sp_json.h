@@ -31,8 +31,13 @@ enum sp_json_err {
 	SP_JSON_EPART,		/* truncated */
 	SP_JSON_ENOTOBJ,	/* valid JSON, but not an object */
 	SP_JSON_EUTF8,		/* invalid UTF-8 in a string */
-	SP_JSON_ESCAPE		/* \u0000 or a lone surrogate */
+	SP_JSON_ESCAPE,		/* \u0000 or a lone surrogate */
+	SP_JSON_EDEPTH,		/* nested deeper than SP_JSON_MAXDEPTH */
+	SP_JSON_ENUL		/* a raw NUL byte */
 };
+
+/* Arrays and objects nest at most this deep (the root is depth 1). */
+#define SP_JSON_MAXDEPTH	512
 
 /* Returns NULL when out of memory; sp_json_free() accepts NULL. */
 struct sp_json	*sp_json_new(void);
@@ -40,7 +45,9 @@ void		 sp_json_free(struct sp_json *);
 
 /*
  * Parse and validate buf[0..len): strict syntax, a single value with only
- * white space around it, valid UTF-8, no \u0000 or lone surrogates.  With
+ * white space around it, valid UTF-8, no \u0000 or lone surrogates, no
+ * raw NUL byte, nesting at most SP_JSON_MAXDEPTH deep (checked first, in
+ * one pass, so any text costs time linear in its length).  With
  * objonly, the value must be an object.  Returns an sp_json_err; the root
  * value is handle 0; *where gets the byte offset of the error (or NULL).
  */

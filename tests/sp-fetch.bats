@@ -1223,4 +1223,69 @@ sys.exit(p.wait())' "$@"
 		prev = eta
 	}
 	END { if (n < 5) { print "only " n " ETAs"; bad = 1 }; exit bad }'
+
+@test "issue 15: a loopback API and token URL never go through a proxy: no credentials in clear to it" {
+	emu_start
+	local api=$SP_API_URL tok=$SP_TOKEN_URL
+	# The stub stands for a proxy: it logs every request it gets.
+	stub_start forbidden
+	export http_proxy="http://127.0.0.1:$(cat "$T/stub.port")"
+	export https_proxy=$http_proxy all_proxy=$http_proxy
+	export SP_API_URL=$api SP_TOKEN_URL=$tok
+	recs track 3 >"$T/in"
+	run -0 --separate-stderr sp-fetch -q <"$T/in"
+	assert_equal "$(sorted <(echo "$output"))" \
+	    "$(envelopes track $(jq -r .id "$T/in"))"
+	assert_equal "$(tokens)" 1
+	# The proxy got nothing (its log is not even there).
+	assert_equal "$(cat "$T/stub.log" 2>/dev/null)" ''
+}
+
+@test "issue 15: an answer nested past 512 is refused at once and said so, not 'invalid JSON'" {
+	recs track 1 >"$T/in"
+	stub_start deep:100000
+	run -75 --separate-stderr sp-fetch --retries 1 <"$T/in"
+	assert_output ''
+	assert_equal "$(summary "$stderr")" "sp-fetch: stdin:1: track $(nth track 1): nested deeper than 512 in a 200 answer, retrying in 1 s (0 left)
+sp-fetch: stdin:1: track $(nth track 1): nested deeper than 512 in a 200 answer, no retries left: not fetched, it stays pending
+sp-fetch: 0 fetched, 0 not found, 1 not fetched of 1 id; 3 requests (1 for tokens), 0 answered 429, waited 0 s; T s"
+}
+
+@test "issue 15: a token or pace cache, or its folder, open to others is refused: exit 5, nothing sent" {
+	emu_start
+	recs track 1 >"$T/in"
+	run -0 --separate-stderr sp-fetch -q <"$T/in"
+	local c=$XDG_CACHE_HOME/sp tok pace n
+	tok=$(echo "$c"/token-*.json)
+	pace=$(echo "$c"/pace-*.json)
+	[ -f "$tok" ] && [ -f "$pace" ]
+	n=$(wc -l <"$EMU_LOG")
+	chmod 644 "$tok"
+	run -5 --separate-stderr sp-fetch -q <"$T/in"
+	assert_output ''
+	assert_equal "$stderr" "sp-fetch: $tok: open to others (mode 644): refusing to use it as a cache; chmod 600 it"
+	chmod 600 "$tok"
+	chmod 660 "$pace"
+	run -5 --separate-stderr sp-fetch -q <"$T/in"
+	assert_equal "$stderr" "sp-fetch: $pace: open to others (mode 660): refusing to use it as a cache; chmod 600 it"
+	chmod 600 "$pace"
+	chmod 777 "$c"
+	run -5 --separate-stderr sp-fetch -q <"$T/in"
+	assert_equal "$stderr" "sp-fetch: $c: open to others (mode 777): refusing to use it as a cache; chmod 700 it"
+	chmod 700 "$c"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown 65534 "$tok"
+		run -5 --separate-stderr sp-fetch -q <"$T/in"
+		assert_equal "$stderr" "sp-fetch: $tok: not yours (owner uid 65534): refusing to use it as a cache; remove it"
+		chown 0 "$tok"
+	fi
+	# Nothing was sent while the cache was refused.
+	assert_equal "$(wc -l <"$EMU_LOG")" "$n"
+	run -0 --separate-stderr sp-fetch -q <"$T/in"
+}
+
+@test "issue 15: a line with a NUL byte is shown with it, not as \"\"" {
+	run -1 --separate-stderr sp-fetch < <(printf 'abc\0def\n')
+	assert_output ''
+	assert_equal "${stderr%%$'\n'*}" 'sp-fetch: stdin:1: not a Spotify track id: "abc\u0000def"'
 }

@@ -233,3 +233,13 @@ Streaming_History_Audio_2023_1.json'
 	run -0 diff -r "$BATS_TEST_DIRNAME/../examples/export" \
 	    "$BATS_TEST_TMPDIR/ex/export"
 }
+
+@test "issue 15: a start date whose plays would go past 9999-12-31 is a usage error, not plays at 1970" {
+	run -2 --separate-stderr sp-gen -S 9999-12-31 -d 400 -n 10 "$BATS_TEST_TMPDIR/out"
+	assert_output ''
+	assert_equal "$stderr" 'sp-gen: --start 9999-12-31 with --days 400 goes past 9999-12-31'
+	[ ! -e "$BATS_TEST_TMPDIR/out" ]
+	# The last days that can be written are.
+	run -0 sp-gen -S 9999-12-01 -d 30 -n 10 "$BATS_TEST_TMPDIR/ok"
+	assert_equal "$(jq -r '.[].ts[:7]' "$BATS_TEST_TMPDIR"/ok/export/*.json | sort -u)" 9999-12
+}

@@ -300,4 +300,18 @@ sp-history: 8 plays written; skipped: 1 podcast episode, 1 audiobook chapter, 0 
 	run -3 --separate-stderr sp-history bad.zip Streaming_History_Audio_2023_0.json
 	diff -u "$H/extended.out" - <<<"$output"
 	assert_regex "${stderr_lines[0]}" '^sp-history: bad.zip(/Streaming_History_Audio_2023_0.json)?: '
+
+@test "issue 15: an entry nested past 512 is refused at once, in time linear in its length, and the entries around it land" {
+	local e='{"ts":"2024-01-01T10:15:00Z","ms_played":1000,"spotify_track_uri":"spotify:track:4uLU6hMCjMI75M1A2tKUQC"}'
+	{
+		echo "[$e,"
+		head -c 1000000 /dev/zero | tr '\0' '['
+		head -c 1000000 /dev/zero | tr '\0' ']'
+		echo ",${e/10:15/10:16}]"
+	} >"$BATS_TEST_TMPDIR/deep.json"
+	# (It took about a minute, then said "invalid JSON at byte 1".)
+	run -1 --separate-stderr timeout 5 sp-history -q "$BATS_TEST_TMPDIR/deep.json"
+	assert_equal "$stderr" "sp-history: $BATS_TEST_TMPDIR/deep.json:2: entry 2: nested deeper than 512 at byte 513"
+	assert_equal "$(jq -r .ts <<<"$output")" '2024-01-01T10:15:00Z
+2024-01-01T10:16:00Z'
 }

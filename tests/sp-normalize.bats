@@ -134,6 +134,7 @@ sp-normalize: $BATS_TEST_TMPDIR/in:4: album 4aawyAB9vmqN3uQ7FjRGTy: release date
 }
 
 @test "sp-normalize: streams: a record is written as soon as it is read" {
+	[ -z "${SP_VALGRIND:-}" ] || skip "timed: not under valgrind"
 	run -124 bash -c '{ head -n 1 "$1"; sleep 5; } |
 	    timeout 1 sp-normalize' _ "$F/track-full.ndjson"
 	assert_equal "$output" "$(head -n 1 "$F/track-full.out")"
@@ -447,4 +448,11 @@ pipeline_setup() {
 	    sp-normalize | sp-load -q
 	assert_equal "$(sql "SELECT id, linked_id, status FROM tracks
 	    WHERE id = '$asked'")" "$asked|$other|ok"
+}
+
+@test "issue 15: nesting past 512 is said to be that, not 'invalid JSON at byte 1'" {
+	run -0 bash -c 'printf "{\"a\":%.0s" {1..600}; printf 1; printf "}%.0s" {1..600}; echo'
+	run -1 --separate-stderr sp-normalize <<<"$output"
+	assert_output ''
+	assert_equal "$stderr" 'sp-normalize: stdin:1: nested deeper than 512 at byte 2561'
 }
