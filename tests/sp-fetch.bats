@@ -1223,6 +1223,7 @@ sys.exit(p.wait())' "$@"
 		prev = eta
 	}
 	END { if (n < 5) { print "only " n " ETAs"; bad = 1 }; exit bad }'
+}
 
 @test "issue 15: a loopback API and token URL never go through a proxy: no credentials in clear to it" {
 	emu_start

@@ -300,6 +300,7 @@ sp-history: 8 plays written; skipped: 1 podcast episode, 1 audiobook chapter, 0 
 	run -3 --separate-stderr sp-history bad.zip Streaming_History_Audio_2023_0.json
 	diff -u "$H/extended.out" - <<<"$output"
 	assert_regex "${stderr_lines[0]}" '^sp-history: bad.zip(/Streaming_History_Audio_2023_0.json)?: '
+}
 
 @test "issue 15: an entry nested past 512 is refused at once, in time linear in its length, and the entries around it land" {
 	local e='{"ts":"2024-01-01T10:15:00Z","ms_played":1000,"spotify_track_uri":"spotify:track:4uLU6hMCjMI75M1A2tKUQC"}'
