@@ -26,6 +26,7 @@
 #include "sp_id.h"
 #include "sp_store.h"
 #include "sp_table.h"
+#include "sp_tally.h"
 #include "sp_timeline.h"
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -69,181 +70,43 @@ enum report {
 	R_ALBUMS, R_MONTHS, R_CLOCK, R_COVERAGE, NREPORT, R_HTML = NREPORT
 };
 
-enum {
-	S_PLAYS, S_FILL_LT, S_FILL_LT_ALL, S_FILL_AM, S_FILL_AY, S_FILL_AG,
-	S_INDEX_AG, S_FILL_AK, S_COUNT_AK, S_TOTAL, S_COVERAGE,
-	S_GENRES, S_FAMILIES, S_DECADES, S_YEARS, S_ARTISTS, S_TRACKS,
-	S_ALBUMS, S_ARTISTFAM, S_TRACKINFO, S_TIMELINE, NSTMT
-};
+enum { S_PLAYS, S_TRACKNAME, S_ALBUMNAME, S_FIRST, S_LAST, S_TIMELINE,
+    NSTMT };
 
 /*
- * Temporary tables hold what every report starts from: lt, the listens
- * per track (one row with a null track id for plays without one), with
- * what is known of the track: its status, and when enriched its album
- * and first artist; am, the listens per first artist; ay, per album,
- * with its release year (a null album: the listens of tracks not
- * enriched, or without one); ag, each artist's distinct genres, and ak,
- * how many.  ?1 --min-ms, ?2 the first time, ?3 the time after the
- * last.  The indexes named are the store's covering ones (schema 2).
+ * What the reports read beyond the tally (lib/sp_tally.c): the names of
+ * the tracks and albums shown (tracks not enriched keep the names of the
+ * export), the first and last listen, and the listens in track order
+ * (each track's number then comes from a merge with the tally's).
  */
-static const char temp_tables[] =
-    "PRAGMA temp_store = MEMORY;"
-    "CREATE TEMP TABLE lt (track_id TEXT, n INTEGER, ms INTEGER,"
-    " status TEXT, album_id TEXT, artist_id TEXT);"
-    "CREATE TEMP TABLE am (artist_id TEXT PRIMARY KEY, n INTEGER,"
-    " ms INTEGER);"
-    "CREATE TEMP TABLE ay (album_id TEXT PRIMARY KEY, n INTEGER,"
-    " ms INTEGER, year INTEGER);"
-    "CREATE TEMP TABLE ag (artist_id TEXT, genre TEXT);"
-    "CREATE TEMP TABLE ak (artist_id TEXT PRIMARY KEY, k INTEGER);";
-
-/*
- * The split time: exact integer sums per number of genres k, then at
- * most a few fractions per row, so that a time that is exactly half a
- * millisecond is rounded as such (half away from zero, as PostgreSQL's
- * round() does for sp-sync's views).
- */
-#define SPLIT_MS	"sum(ms * 1.0 / k)"
-#define SPLIT_N		"sum(n * 1.0 / k)"
-#define SPLIT_FROM(key)							\
-	" FROM (SELECT ag.genre AS genre, g.family AS family, ak.k AS k,"	\
-	" sum(am.ms) AS ms, sum(am.n) AS n"				\
-	" FROM am JOIN ak ON ak.artist_id = am.artist_id"		\
-	" JOIN ag ON ag.artist_id = am.artist_id"			\
-	" LEFT JOIN genres g ON g.genre = ag.genre"			\
-	" GROUP BY " key ", ak.k)"
-#define FILL_LT(from)							\
-	"INSERT INTO lt SELECT x.track_id, x.n, x.ms, t.status,"	\
-	" CASE WHEN t.status = 'ok' THEN t.album_id END,"		\
-	" CASE WHEN t.status = 'ok' THEN ta.artist_id END"		\
-	" FROM " from " x"						\
-	" LEFT JOIN tracks t INDEXED BY tracks_report"			\
-	" ON t.id = x.track_id"						\
-	" LEFT JOIN track_artists ta INDEXED BY track_artists_first"	\
-	" ON ta.track_id = x.track_id AND ta.position = 0"
-
 static const char *const sql[NSTMT] = {
 	[S_PLAYS] = "SELECT count(*) FROM plays",
-	[S_FILL_LT] = FILL_LT("(SELECT track_id, count(*) AS n,"
-	    " sum(ms_played) AS ms FROM plays INDEXED BY plays_listen"
+	[S_TRACKNAME] =
+	    "SELECT coalesce((SELECT name FROM tracks WHERE id = ?1),"
+	    " (SELECT track_name FROM plays WHERE track_id = ?1"
+	    " AND track_name IS NOT NULL LIMIT 1)),"
+	    " (SELECT artist_name FROM plays WHERE track_id = ?1"
+	    " AND artist_name IS NOT NULL LIMIT 1)",
+	[S_ALBUMNAME] = "SELECT name FROM albums WHERE id = ?1",
+	[S_FIRST] =
+	    "SELECT ts FROM plays INDEXED BY plays_time"
 	    " WHERE ms_played >= ?1 AND ts >= ?2 AND ts < ?3"
-	    " GROUP BY track_id)"),
-	/* All listens of 30 s or more: the store keeps them per track. */
-	[S_FILL_LT_ALL] = FILL_LT("(SELECT nullif(track_id, '') AS track_id,"
-	    " n, ms FROM listens WHERE n > 0)"),
-	[S_FILL_AM] =
-	    "INSERT INTO am SELECT artist_id, sum(n), sum(ms) FROM lt"
-	    " WHERE artist_id IS NOT NULL GROUP BY artist_id",
-	[S_FILL_AY] =
-	    "INSERT INTO ay SELECT x.album_id, x.n, x.ms, al.release_year"
-	    " FROM (SELECT album_id, sum(n) AS n, sum(ms) AS ms FROM lt"
-	    " GROUP BY album_id) x"
-	    " LEFT JOIN albums al INDEXED BY albums_year"
-	    " ON al.id = x.album_id",
-	/* A window function over this is four times slower. */
-	[S_FILL_AG] =
-	    "INSERT INTO ag SELECT artist_id, genre FROM artist_genres"
-	    " GROUP BY artist_id, genre",
-	[S_INDEX_AG] = "CREATE INDEX temp.ag_artist ON ag(artist_id, genre)",
-	[S_FILL_AK] =
-	    "INSERT INTO ak SELECT artist_id, count(*) FROM ag"
-	    " GROUP BY artist_id",
-	[S_COUNT_AK] = "SELECT count(*) FROM ak",
-	[S_TOTAL] = "SELECT coalesce(sum(n), 0), coalesce(sum(ms), 0),"
-	    " count(track_id) FROM lt",
-	/* The coverage: one pass over lt, every figure a column. */
-	/*
-	 * The coverage: listens by what is known of their track, then the
-	 * enriched ones whose first artist has genres and whose album has
-	 * a year (the rest of the enriched ones are without).
-	 */
-	[S_COVERAGE] =
-	    "SELECT"
-	    " coalesce(sum(CASE WHEN status = 'ok' THEN ms END), 0),"
-	    " coalesce(sum(CASE WHEN status = 'ok' THEN n END), 0),"
-	    " coalesce(sum(CASE WHEN status = 'not_found' THEN ms END), 0),"
-	    " coalesce(sum(CASE WHEN status = 'not_found' THEN n END), 0),"
-	    " coalesce(sum(CASE WHEN track_id IS NOT NULL AND status IS NULL"
-	    " THEN ms END), 0),"
-	    " coalesce(sum(CASE WHEN track_id IS NOT NULL AND status IS NULL"
-	    " THEN n END), 0),"
-	    " coalesce(sum(CASE WHEN track_id IS NULL THEN ms END), 0),"
-	    " coalesce(sum(CASE WHEN track_id IS NULL THEN n END), 0),"
-	    " (SELECT coalesce(sum(ms), 0) FROM am WHERE EXISTS (SELECT 1"
-	    " FROM artist_genres g WHERE g.artist_id = am.artist_id)),"
-	    " (SELECT coalesce(sum(n), 0) FROM am WHERE EXISTS (SELECT 1"
-	    " FROM artist_genres g WHERE g.artist_id = am.artist_id)),"
-	    " (SELECT coalesce(sum(ms), 0) FROM ay WHERE year IS NOT NULL),"
-	    " (SELECT coalesce(sum(n), 0) FROM ay WHERE year IS NOT NULL)"
-	    " FROM lt",
-	[S_GENRES] =
-	    "SELECT genre, family, " SPLIT_MS ", " SPLIT_N ", "
-	    SPLIT_MS " / sum(" SPLIT_MS ") OVER ()"
-	    SPLIT_FROM("ag.genre") " GROUP BY genre ORDER BY 3 DESC, 1"
-	    " LIMIT ?1",
-	[S_FAMILIES] =
-	    "SELECT family, " SPLIT_MS ", " SPLIT_N ", "
-	    SPLIT_MS " / sum(" SPLIT_MS ") OVER ()"
-	    SPLIT_FROM("g.family") " GROUP BY family"
-	    " ORDER BY 2 DESC, family IS NULL, family LIMIT ?1",
-	/* ?1 the listening time of all listens. */
-	[S_DECADES] =
-	    "SELECT year / 10 * 10 AS decade, sum(ms), sum(n),"
-	    " sum(ms) * 1.0 / ?1 FROM ay"
-	    " GROUP BY decade ORDER BY decade IS NULL, decade",
-	[S_YEARS] =
-	    "SELECT year, sum(ms), sum(n), sum(ms) * 1.0 / ?1"
-	    " FROM ay GROUP BY year ORDER BY year IS NULL, year",
-	/* ?2 the limit, ?3 --genre, ?4 --family ("unmapped": none). */
-	[S_ARTISTS] =
-	    "SELECT am.artist_id, a.name, am.ms, am.n, am.ms * 1.0 / ?1"
-	    " FROM am LEFT JOIN artists a ON a.id = am.artist_id"
-	    " WHERE (?3 IS NULL OR EXISTS (SELECT 1 FROM ag"
-	    " WHERE ag.artist_id = am.artist_id AND ag.genre = ?3))"
-	    " AND (?4 IS NULL OR EXISTS (SELECT 1 FROM ag"
-	    " LEFT JOIN genres g ON g.genre = ag.genre"
-	    " WHERE ag.artist_id = am.artist_id"
-	    " AND coalesce(g.family, 'unmapped') = ?4))"
-	    " ORDER BY am.ms DESC, a.name, am.artist_id LIMIT ?2",
-	/* Tracks not enriched keep the names of the export. */
-	[S_TRACKS] =
-	    "SELECT x.track_id, coalesce(t.name, (SELECT p.track_name"
-	    " FROM plays p WHERE p.track_id = x.track_id"
-	    " AND p.track_name IS NOT NULL LIMIT 1)),"
-	    " coalesce(a.name, (SELECT p.artist_name FROM plays p"
-	    " WHERE p.track_id = x.track_id AND p.artist_name IS NOT NULL"
-	    " LIMIT 1)), x.ms, x.n, x.ms * 1.0 / ?1"
-	    " FROM (SELECT track_id, n, ms, artist_id FROM lt"
-	    " WHERE track_id IS NOT NULL"
-	    " ORDER BY ms DESC, track_id LIMIT ?2) x"
-	    " LEFT JOIN tracks t ON t.id = x.track_id"
-	    " LEFT JOIN artists a ON a.id = x.artist_id"
-	    " ORDER BY x.ms DESC, x.track_id",
-	[S_ALBUMS] =
-	    "SELECT x.album_id, al.name, x.year, x.ms, x.n,"
-	    " x.ms * 1.0 / ?1 FROM (SELECT album_id, ms, n, year FROM ay"
-	    " WHERE album_id IS NOT NULL ORDER BY ms DESC, album_id"
-	    " LIMIT ?2) x"
-	    " LEFT JOIN albums al ON al.id = x.album_id"
-	    " ORDER BY x.ms DESC, x.album_id",
-	/* Per artist with genres: its families, and their genres. */
-	[S_ARTISTFAM] =
-	    "SELECT ag.artist_id, g.family, count(*) FROM ag"
-	    " LEFT JOIN genres g ON g.genre = ag.genre"
-	    " GROUP BY ag.artist_id, g.family",
-	/* Per track: its first artist and release year. */
-	[S_TRACKINFO] =
-	    "SELECT lt.track_id, lt.artist_id, ay.year FROM lt"
-	    " LEFT JOIN ay ON ay.album_id = lt.album_id"
-	    " WHERE lt.track_id IS NOT NULL",
+	    " ORDER BY ts LIMIT 1",
+	[S_LAST] =
+	    "SELECT ts FROM plays INDEXED BY plays_time"
+	    " WHERE ms_played >= ?1 AND ts >= ?2 AND ts < ?3"
+	    " ORDER BY ts DESC LIMIT 1",
 	[S_TIMELINE] =
-	    "SELECT ts, ms_played, track_id FROM plays INDEXED BY plays_time"
-	    " WHERE ms_played >= ?1 AND ts >= ?2 AND ts < ?3 ORDER BY ts",
+	    "SELECT ts, ms_played, track_id FROM plays INDEXED BY plays_listen"
+	    " WHERE ms_played >= ?1 AND ts >= ?2 AND ts < ?3"
+	    " ORDER BY track_id",
 };
 
-/* The coverage's parts, in the order of coverage_sql's columns. */
-enum { CV_ENRICHED, CV_NOT_FOUND, CV_PENDING, CV_NO_ID, CV_NO_GENRES,
-    CV_NO_YEAR, NCV };
+/* The coverage's parts, as the tally numbers them. */
+enum { CV_ENRICHED = SP_TALLY_ENRICHED, CV_NOT_FOUND = SP_TALLY_NOT_FOUND,
+    CV_PENDING = SP_TALLY_PENDING, CV_NO_ID = SP_TALLY_NO_ID,
+    CV_NO_GENRES = SP_TALLY_NO_GENRES, CV_NO_YEAR = SP_TALLY_NO_YEAR,
+    NCV = SP_TALLY_NCV };
 static const char *const cvparts[NCV] = { "enriched", "not_found",
     "pending", "no_track_id", "no_genres", "no_year" };
 static const char *const cvshown[NCV] = { "enriched", "not found",
@@ -341,8 +204,7 @@ struct rep {
 	char			 lo[SP_TS_LEN + 1], hi[SP_TS_LEN + 1];
 	long long		 n, ms;		/* all listens */
 	long long		 ntracks;	/* tracks listened to */
-	long long		 nartists;	/* artists with genres */
-	int			 genres;	/* ag is filled */
+	struct sp_tally		*tally;
 	int			 html;		/* the page: every report */
 	long long		 cv[NCV][2];	/* coverage: ms, n */
 	struct sp_table_style	 style;
@@ -388,18 +250,6 @@ dberr(struct rep *r)
 {
 	sp_warnx_at(NULL, "database: %s", sqlite3_errmsg(r->db));
 	return SP_FATAL_DB;
-}
-
-/* Step st to its end; SP_OK or SP_FATAL_DB. */
-static int
-run(struct rep *r, sqlite3_stmt *st)
-{
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		;
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? SP_OK : dberr(r);
 }
 
 static const char *
@@ -503,65 +353,85 @@ text_style(struct sp_table_style *st)
 		    (nc == NULL || *nc == '\0');
 }
 
-/* Fill ag, for the reports that split time among genres. */
 static int
-need_genres(struct rep *r)
+nomem(void)
 {
-	int status;
+	sp_warnx_at(NULL, "out of memory");
+	return SP_FATAL_IO;
+}
 
-	if (r->genres)
-		return SP_OK;
-	r->genres = 1;
-	if ((status = run(r, r->st[S_FILL_AG])) != SP_OK ||
-	    (status = run(r, r->st[S_INDEX_AG])) != SP_OK ||
-	    (status = run(r, r->st[S_FILL_AK])) != SP_OK)
-		return status;
-	if (sqlite3_step(r->st[S_COUNT_AK]) == SQLITE_ROW)
-		r->nartists = sqlite3_column_int64(r->st[S_COUNT_AK], 0);
-	sqlite3_reset(r->st[S_COUNT_AK]);
-	return SP_OK;
+static int
+tl_artist(void *tl, const char *id, const char *fam, long long n)
+{
+	return sp_timeline_artist(tl, id, fam, n);
+}
+
+static int
+tl_track(void *tl, const char *id, const char *artist, int year)
+{
+	(void)id;
+	return sp_timeline_track(tl, artist, year);
+}
+
+/* Whether s is a time as the store keeps them. */
+static int
+utc(const char *s)
+{
+	char norm[SP_TS_LEN + 1];
+
+	return sp_ts_norm(s, strlen(s), norm) == 0 && strcmp(norm, s) == 0;
+}
+
+/* The time of the first (S_FIRST) or last listen into buf; 1: none. */
+static int
+bound(struct rep *r, int k, char buf[SP_TS_LEN + 1])
+{
+	sqlite3_stmt *st = period(r, r->st[k]);
+	int rc;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(buf, SP_TS_LEN + 1, "%s", text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
 /*
- * The timeline: one pass over the listens in time order, for months,
- * clock and age; with tracks, what months and age need of them too, the
- * families of each first artist and each release year (the clock needs
- * only the times).
+ * The timeline: one pass over the listens, for months, clock and age;
+ * with tracks, what months and age need of them too, the families of
+ * each first artist and each release year (the clock needs only the
+ * times).  No listens: no timeline, and the reports have no rows.
  */
 static int
 timeline(struct rep *r, int tracks)
 {
+	char first[SP_TS_LEN + 1], last[SP_TS_LEN + 1];
 	sqlite3_stmt *st;
-	int rc, status, e = 0;
+	int rc, e = 0;
 
-	if (r->tl != NULL)
+	if (r->tl != NULL || r->n == 0)
 		return SP_OK;
-	if (tracks && (status = need_genres(r)) != SP_OK)
-		return status;
-	if ((r->tl = sp_timeline_new(tracks ? r->nartists : 0,
-	    tracks ? r->ntracks : 0)) == NULL)
-		goto nomem;
-	for (st = r->st[S_ARTISTFAM]; tracks && e >= 0 &&
-	    (rc = sqlite3_step(st)) == SQLITE_ROW; )
-		e = sp_timeline_artist(r->tl, text(st, 0), text(st, 1),
-		    sqlite3_column_int64(st, 2));
-	for (st = r->st[S_TRACKINFO]; tracks && e >= 0 &&
-	    (rc = sqlite3_step(st)) == SQLITE_ROW; )
-		e = sp_timeline_track(r->tl, text(st, 0), text(st, 1),
-		    sqlite3_column_int(st, 2));
+	if ((e = bound(r, S_FIRST, first)) == 0)
+		e = bound(r, S_LAST, last);
+	if (e != 0)
+		return e > 0 ? SP_OK : dberr(r);
+	if (!utc(first) || !utc(last)) {
+		sp_warnx_at(NULL, "%s: a play's time is not a UTC time: "
+		    "\"%s\"", r->path, utc(first) ? last : first);
+		return SP_FATAL_DB;
+	}
+	if ((r->tl = sp_timeline_new(first, last)) == NULL)
+		return nomem();
+	if (tracks && sp_tally_walk(r->tally, tl_artist, tl_track, r->tl) != 0)
+		return nomem();
 	st = period(r, r->st[S_TIMELINE]);
 	while (e >= 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		e = sp_timeline_listen(r->tl, text(st, 0),
-		    sqlite3_column_int64(st, 1), text(st, 2));
-	sqlite3_reset(r->st[S_ARTISTFAM]);
-	sqlite3_reset(r->st[S_TRACKINFO]);
+		    sqlite3_column_int64(st, 1), tracks ?
+		    sp_tally_index(r->tally, text(st, 2)) : -1);
 	sqlite3_reset(st);
 	if (e < 0)
-		goto nomem;
+		return nomem();
 	return rc == SQLITE_DONE ? SP_OK : dberr(r);
-nomem:
-	sp_warnx_at(NULL, "out of memory");
-	return SP_FATAL_IO;
 }
 
 /*
@@ -577,100 +447,137 @@ figures(struct rep *r, struct sp_table *t, int k, long long ms, long long n)
 	sp_table_real(t, k + 2, r->ms > 0 ? (double)ms / r->ms : 0);
 }
 
-/* Column i of a row into column k: its SQLite type decides. */
+/* A string into column k, or for none in text, word (NULL: nothing). */
 static void
-cell(struct sp_table *t, int k, sqlite3_stmt *st, int i)
+str_or(struct sp_table *t, int k, const char *s, const char *word)
 {
-	switch (sqlite3_column_type(st, i)) {
-	case SQLITE_NULL:
-		break;
-	case SQLITE_INTEGER:
-		sp_table_int(t, k, sqlite3_column_int64(st, i));
-		break;
-	case SQLITE_FLOAT:
-		sp_table_real(t, k, sqlite3_column_double(st, i));
-		break;
-	default:
-		sp_table_str(t, k, (const char *)sqlite3_column_text(st, i));
-	}
-}
-
-/* A null as text and the page show it, where a word says more than "-". */
-static void
-shown_null(struct sp_table *t, int k, sqlite3_stmt *st, int i,
-    const char *word)
-{
-	if (fmt == SP_TABLE_TEXT && sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (s != NULL)
+		sp_table_str(t, k, s);
+	else if (word != NULL && fmt == SP_TABLE_TEXT)
 		sp_table_str(t, k, word);
 }
 
+/* The name of track id and its artist's in the export into columns 1, 2. */
 static int
-sql_report(struct rep *r, enum report rep, struct sp_table *t)
+track_names(struct rep *r, struct sp_table *t, const struct sp_tally_row *w)
 {
-	static const int stmt[NREPORT] = { [R_GENRES] = S_GENRES,
-	    [R_FAMILIES] = S_FAMILIES, [R_DECADES] = S_DECADES,
-	    [R_YEARS] = S_YEARS, [R_ARTISTS] = S_ARTISTS,
-	    [R_TRACKS] = S_TRACKS, [R_ALBUMS] = S_ALBUMS };
-	sqlite3_stmt *st = r->st[stmt[rep]];
-	char buf[32];
-	int rc, i, n = reports[rep].ncol;
-	long long lim = limit >= 0 ? limit : fmt == SP_TABLE_TEXT ? 20 : -1;
+	sqlite3_stmt *st = r->st[S_TRACKNAME];
+	const char *artist;
+	int rc;
 
+	artist = w->artist != NULL ? sp_tally_artist_name(r->tally,
+	    w->artist) : NULL;
+	sqlite3_bind_text(st, 1, w->key, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		str_or(t, 1, text(st, 0), NULL);
+		str_or(t, 2, artist != NULL ? artist : text(st, 1), NULL);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? SP_OK : dberr(r);
+}
+
+static int
+album_name(struct rep *r, struct sp_table *t, const char *id)
+{
+	sqlite3_stmt *st = r->st[S_ALBUMNAME];
+	int rc;
+
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		str_or(t, 1, text(st, 0), NULL);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK : dberr(r);
+}
+
+/* The reports counted by the tally. */
+static int
+tally_report(struct rep *r, enum report rep, struct sp_table *t)
+{
+	const struct sp_tally_row *w;
+	long long lim = limit >= 0 ? limit : fmt == SP_TABLE_TEXT ? 20 : -1;
+	long i, nr;
+	double all = 0;
+	char buf[32];
+	int status = SP_OK;
+
+	switch (rep) {
+	case R_GENRES:
+		nr = sp_tally_genres(r->tally, &w);
+		break;
+	case R_FAMILIES:
+		nr = sp_tally_families(r->tally, &w);
+		break;
+	case R_DECADES:
+	case R_YEARS:
+		nr = sp_tally_years(r->tally, rep == R_DECADES ? 10 : 1, &w);
+		break;
+	case R_ARTISTS:
+		nr = sp_tally_artists(r->tally, genre[0] != '\0' ? genre :
+		    NULL, family, &w);
+		break;
+	case R_TRACKS:
+		nr = sp_tally_tracks(r->tally, &w);
+		break;
+	default:
+		nr = sp_tally_albums(r->tally, &w);
+		break;
+	}
+	if (nr < 0)
+		return nomem();
 	if (!reports[rep].ranked)
 		lim = -1;
-	if ((rep == R_GENRES || rep == R_FAMILIES || rep == R_ARTISTS) &&
-	    (i = need_genres(r)) != SP_OK)
-		return i;
-	if (rep == R_GENRES || rep == R_FAMILIES)
-		sqlite3_bind_int64(st, 1, lim);
-	else {
-		sqlite3_bind_int64(st, 1, r->ms > 0 ? r->ms : 1);
-		if (reports[rep].ranked)
-			sqlite3_bind_int64(st, 2, lim);
-	}
-	if (rep == R_ARTISTS) {
-		if (genre[0] != '\0')
-			sqlite3_bind_text(st, 3, genre, -1, SQLITE_STATIC);
-		if (family != NULL)
-			sqlite3_bind_text(st, 4, family, -1, SQLITE_STATIC);
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	/* The split time's share is of all the classified time. */
+	for (i = 0; i < nr; i++)
+		all += w[i].sms;
+	for (i = 0; i < nr && (lim < 0 || i < lim) && status == SP_OK; i++) {
 		if (sp_table_row(t) != 0)
 			break;
-		for (i = 0; i < n; i++)
-			cell(t, i, st, i);
 		switch (rep) {
 		case R_GENRES:
-			shown_null(t, 1, st, 1, "unmapped");
-			break;
+			sp_table_str(t, 0, w[i].key);
+			str_or(t, 1, w[i].family, "unmapped");
+			/* FALLTHROUGH */
 		case R_FAMILIES:
-			shown_null(t, 0, st, 0, "unmapped");
+			if (rep == R_FAMILIES)
+				str_or(t, 0, w[i].key, "unmapped");
+			sp_table_real(t, rep == R_GENRES ? 2 : 1, w[i].sms);
+			sp_table_real(t, rep == R_GENRES ? 3 : 2, w[i].sn);
+			sp_table_real(t, rep == R_GENRES ? 4 : 3, all > 0 ?
+			    w[i].sms / all : 0);
 			break;
 		case R_DECADES:
-			if (fmt != SP_TABLE_TEXT)
-				break;
-			shown_null(t, 0, st, 0, "unknown");
-			if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
-				snprintf(buf, sizeof(buf), "%llds",
-				    sqlite3_column_int64(st, 0));
-				sp_table_str(t, 0, buf);
-			}
-			break;
 		case R_YEARS:
-			shown_null(t, 0, st, 0, "unknown");
+			if (w[i].year == 0)
+				str_or(t, 0, NULL, "unknown");
+			else if (rep == R_DECADES && fmt == SP_TABLE_TEXT) {
+				snprintf(buf, sizeof(buf), "%ds", w[i].year);
+				sp_table_str(t, 0, buf);
+			} else
+				sp_table_int(t, 0, w[i].year);
+			figures(r, t, 1, w[i].ms, w[i].n);
 			break;
-		case R_ALBUMS:
-			shown_null(t, 2, st, 2, "unknown");
+		case R_ARTISTS:
+			sp_table_str(t, 0, w[i].key);
+			str_or(t, 1, w[i].name, NULL);
+			figures(r, t, 2, w[i].ms, w[i].n);
+			break;
+		case R_TRACKS:
+			sp_table_str(t, 0, w[i].key);
+			status = track_names(r, t, &w[i]);
+			figures(r, t, 3, w[i].ms, w[i].n);
 			break;
 		default:
+			sp_table_str(t, 0, w[i].key);
+			status = album_name(r, t, w[i].key);
+			if (w[i].year == 0)
+				str_or(t, 2, NULL, "unknown");
+			else
+				sp_table_int(t, 2, w[i].year);
+			figures(r, t, 3, w[i].ms, w[i].n);
 			break;
 		}
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return dberr(r);
-	return SP_OK;
+	return status;
 }
 
 static int
@@ -776,7 +683,7 @@ fill(struct rep *r, enum report rep, struct sp_table *t)
 	case R_COVERAGE:
 		return coverage_report(r, t);
 	default:
-		return sql_report(r, rep, t);
+		return tally_report(r, rep, t);
 	}
 }
 
@@ -1023,52 +930,44 @@ html(struct rep *r)
  * Setting up.
  */
 
+/*
+ * A store sp-report could not read: one of an older sp, opened read-only
+ * (it is brought up to date only where it may be written), says so.
+ */
+static int
+old(struct rep *r, const char *msg)
+{
+	if (sp_store_readonly(r->store))
+		sp_warnx_at(NULL, "%s: opened read-only, and written by an "
+		    "older sp: run sp-report once where the store may be "
+		    "written (%s)", r->path, msg);
+	else
+		sp_warnx_at(NULL, "%s", msg);
+	return SP_FATAL_DB;
+}
+
 static int
 prepare(struct rep *r)
 {
-	sqlite3_stmt *st;
-	int rc, status, k;
+	char msg[512];
+	int e, k;
 
-	if (sqlite3_exec(r->db, temp_tables, NULL, NULL, NULL) != SQLITE_OK)
-		return dberr(r);
-	if (sp_store_prepare(r->store, sql, NSTMT, r->st) != 0) {
-		if (sp_store_readonly(r->store))
-			sp_warnx_at(NULL, "%s: opened read-only, and written by "
-			    "an older sp: run sp-report once where the store "
-			    "may be written (%s)", r->path,
-			    sp_store_errmsg(r->store));
-		else
-			sp_warnx_at(NULL, "%s", sp_store_errmsg(r->store));
-		return SP_FATAL_DB;
+	if (sp_store_prepare(r->store, sql, NSTMT, r->st) != 0)
+		return old(r, sp_store_errmsg(r->store));
+	e = sp_tally_load(r->db, minms, r->lo, r->hi, from == NULL &&
+	    to == NULL && minms == SP_STORE_LISTEN_MS, &r->tally);
+	if (e < 0)
+		return nomem();
+	if (e > 0) {
+		snprintf(msg, sizeof(msg), "database: %s",
+		    sqlite3_errmsg(r->db));
+		return old(r, msg);
 	}
-	if ((status = run(r, from != NULL || to != NULL ||
-	    minms != SP_STORE_LISTEN_MS ? period(r, r->st[S_FILL_LT]) :
-	    r->st[S_FILL_LT_ALL])) != SP_OK ||
-	    (status = run(r, r->st[S_FILL_AM])) != SP_OK ||
-	    (status = run(r, r->st[S_FILL_AY])) != SP_OK)
-		return status;
-	st = r->st[S_TOTAL];
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r->n = sqlite3_column_int64(st, 0);
-		r->ms = sqlite3_column_int64(st, 1);
-		r->ntracks = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return dberr(r);
-	st = r->st[S_COVERAGE];
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		for (k = 0; k < NCV; k++) {
-			r->cv[k][0] = sqlite3_column_int64(st, 2 * k);
-			r->cv[k][1] = sqlite3_column_int64(st, 2 * k + 1);
-		}
-	/* The enriched listens without genres, and without a year. */
-	for (k = CV_NO_GENRES; rc == SQLITE_ROW && k <= CV_NO_YEAR; k++) {
-		r->cv[k][0] = r->cv[CV_ENRICHED][0] - r->cv[k][0];
-		r->cv[k][1] = r->cv[CV_ENRICHED][1] - r->cv[k][1];
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? SP_OK : dberr(r);
+	sp_tally_total(r->tally, &r->n, &r->ms, &r->ntracks);
+	for (k = 0; k < NCV; k++)
+		sp_tally_coverage(r->tally, (enum sp_tally_cv)k, &r->cv[k][0],
+		    &r->cv[k][1]);
+	return SP_OK;
 }
 
 /* Whether the store has any play; -1 on a database error. */
@@ -1257,6 +1156,7 @@ main(int argc, char *argv[])
 out:
 	sp_store_close(r.store);
 	sp_timeline_free(r.tl);
+	sp_tally_free(r.tally);
 	free(path);
 	if (sp_close_stdout() != 0)
 		status = sp_status_merge(status, SP_FATAL_IO);

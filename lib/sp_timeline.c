@@ -1,30 +1,22 @@
 /* sp_timeline.c: listens counted by local month, hour and age. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "sp.h"
-#include "sp_id.h"
+#include "sp_map.h"
 #include "sp_timeline.h"
 
 #define NAGE	(SP_TIMELINE_AGE_MAX - SP_TIMELINE_AGE_MIN + 1)
+#define QUARTER	900			/* seconds */
+#define MAXQ	(1L << 22)		/* quarters kept: about 120 years */
 
-/*
- * An artist's, or a track's, weight in each family (a track has its
- * first artist's), and a track's release year.
- */
+/* An artist's, or a track's, weights in the families: w[off .. off+nw). */
 struct info {
-	char		 id[SP_ID_LEN + 1];
-	int		 year;		/* 0: unknown */
-	unsigned	 off;		/* into the weights */
-	unsigned	 nw;
-};
-
-/* An open hash of them, by id. */
-struct map {
-	struct info	*t;
-	size_t		 cap;		/* a power of two */
+	int		 year;		/* a track's release year; 0 unknown */
+	unsigned	 off, nw;
 };
 
 struct weight {
@@ -33,94 +25,107 @@ struct weight {
 };
 
 struct month {
-	int		 ym;		/* year * 12 + month - 1 */
 	long long	 n, ms;
 	double		 fam[SP_TIMELINE_MAXFAM];
 };
 
 struct sp_timeline {
-	struct map	 artists, tracks;
+	struct sp_map	*amap;		/* artists, numbered */
+	struct info	*a, *t;		/* by artist, by track number */
+	size_t		 capa, nt, capt;
 	struct weight	*w;
 	size_t		 nw, capw;
 	char		*fam[SP_TIMELINE_MAXFAM];
 	int		 nfam;
-	struct info	*artist;	/* the artist being given */
+	long		 artist;	/* the artist being given, -1 */
 	long long	 k;		/* its genres so far */
-	struct month	*m;
-	size_t		 nm, capm;
+	/*
+	 * The local time of each quarter of an hour from q0 on: 0 not yet
+	 * known, else 1 + (month - ym0) << 8 | weekday << 5 | hour.
+	 */
+	uint32_t	*q;
+	long long	 q0;
+	size_t		 nq;
+	struct month	*m;		/* by month - ym0 */
+	int		 ym0, nm;	/* ym: year * 12 + month - 1 */
 	long long	 cn[7][24], cms[7][24];
 	long long	 an[NAGE], ams[NAGE];
 	long long	 unk_n, unk_ms;	/* age unknown */
-	/* The local hour of the last listen, and the time it ends. */
-	struct month	*cur;
-	char		 until[SP_TS_LEN + 1];
-	int		 wd, hr, year;
 };
 
-static size_t
-hash(const char *id)
+/* "YYYY-MM-DDTHH:MM:SSZ" as a time; -1 if it is not one. */
+static long long
+ts_time(const char *s)
 {
-	size_t h = 5381;
+	static const char form[] = "dddd-dd-ddTdd:dd:ddZ";
+	long long y, mo, d, days;
+	int i, v[6], k = 0, x = 0;
 
-	for (; *id != '\0'; id++)
-		h = h * 33 + (unsigned char)*id;
-	return h;
-}
-
-static int
-map_init(struct map *m, long long n)
-{
-	for (m->cap = 64; m->cap < (size_t)n * 2; m->cap *= 2)
-		;
-	return (m->t = calloc(m->cap, sizeof(*m->t))) == NULL ? -1 : 0;
-}
-
-static struct info *
-find(const struct map *m, const char *id)
-{
-	size_t i;
-
-	if (id == NULL)
-		return NULL;
-	for (i = hash(id) & (m->cap - 1); m->t[i].id[0] != '\0';
-	    i = (i + 1) & (m->cap - 1))
-		if (strcmp(m->t[i].id, id) == 0)
-			return &m->t[i];
-	return NULL;
-}
-
-/*
- * The entry of id, made if new; NULL for an id too long or a full map
- * (it was sized for more than it is given).
- */
-static struct info *
-add(struct map *m, const char *id)
-{
-	size_t i, n;
-
-	if (strlen(id) > SP_ID_LEN)
-		return NULL;
-	for (i = hash(id) & (m->cap - 1), n = 0; m->t[i].id[0] != '\0' &&
-	    strcmp(m->t[i].id, id) != 0; i = (i + 1) & (m->cap - 1))
-		if (++n == m->cap)
-			return NULL;
-	snprintf(m->t[i].id, sizeof(m->t[i].id), "%s", id);
-	return &m->t[i];
+	if (s == NULL)
+		return -1;
+	for (i = 0; form[i] != '\0'; i++) {
+		if (form[i] == 'd') {
+			if (s[i] < '0' || s[i] > '9')
+				return -1;
+			x = x * 10 + (s[i] - '0');
+			if (form[i + 1] != 'd') {
+				v[k++] = x;
+				x = 0;
+			}
+		} else if (s[i] != form[i])
+			return -1;
+	}
+	if (s[i] != '\0' || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 ||
+	    v[3] > 23 || v[4] > 59 || v[5] > 59)
+		return -1;
+	/* Days from 1970-01-01 (H. Hinnant's days_from_civil). */
+	y = v[0] - (v[1] <= 2);
+	mo = v[1];
+	d = v[2];
+	days = (y >= 0 ? y : y - 399) / 400;
+	days = days * 146097 + (y - days * 400) * 365 + (y - days * 400) / 4 -
+	    (y - days * 400) / 100 + (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 +
+	    d - 1 - 719468;
+	return days * 86400 + v[3] * 3600 + v[4] * 60 + v[5];
 }
 
 struct sp_timeline *
-sp_timeline_new(long long nartists, long long ntracks)
+sp_timeline_new(const char *first, const char *last)
 {
 	struct sp_timeline *t;
+	long long a = ts_time(first), b = ts_time(last), n;
+	struct tm tm;
+	time_t when;
+	int ym1;
 
-	if ((t = calloc(1, sizeof(*t))) == NULL)
+	if (a < 0 || b < a || (t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
-	if (map_init(&t->artists, nartists) != 0 ||
-	    map_init(&t->tracks, ntracks) != 0) {
-		sp_timeline_free(t);
-		return NULL;
+	t->artist = -1;
+	if ((t->amap = sp_map_new(1024)) == NULL)
+		goto fail;
+	/* A zone is at most a day off UTC: a month either side. */
+	when = (time_t)a;
+	if (gmtime_r(&when, &tm) == NULL)
+		goto fail;
+	t->ym0 = (tm.tm_year + 1900) * 12 + tm.tm_mon - 1;
+	when = (time_t)b;
+	if (gmtime_r(&when, &tm) == NULL)
+		goto fail;
+	ym1 = (tm.tm_year + 1900) * 12 + tm.tm_mon + 1;
+	t->nm = ym1 - t->ym0 + 1;
+	if ((t->m = calloc((size_t)t->nm, sizeof(*t->m))) == NULL)
+		goto fail;
+	t->q0 = a / QUARTER;
+	n = b / QUARTER - t->q0 + 1;
+	if (n <= MAXQ) {
+		if ((t->q = calloc((size_t)n, sizeof(*t->q))) == NULL)
+			goto fail;
+		t->nq = (size_t)n;
 	}
 	return t;
+fail:
+	sp_timeline_free(t);
+	return NULL;
 }
 
 void
@@ -130,11 +135,13 @@ sp_timeline_free(struct sp_timeline *t)
 
 	if (t == NULL)
 		return;
-	free(t->artists.t);
-	free(t->tracks.t);
+	sp_map_free(t->amap);
+	free(t->a);
+	free(t->t);
 	free(t->w);
 	for (i = 0; i < t->nfam; i++)
 		free(t->fam[i]);
+	free(t->q);
 	free(t->m);
 	free(t);
 }
@@ -158,138 +165,116 @@ famidx(struct sp_timeline *t, const char *s)
 static void
 artist_done(struct sp_timeline *t)
 {
+	struct info *a;
 	unsigned i;
 
-	for (i = 0; t->artist != NULL && i < t->artist->nw; i++)
-		t->w[t->artist->off + i].w /= t->k;
-	t->artist = NULL;
+	if (t->artist < 0)
+		return;
+	a = &t->a[t->artist];
+	for (i = 0; i < a->nw; i++)
+		t->w[a->off + i].w /= t->k;
+	t->artist = -1;
 }
 
 int
 sp_timeline_artist(struct sp_timeline *t, const char *id, const char *fam,
     long long n)
 {
-	struct weight *p;
-	size_t cap;
+	long i;
 	int f;
 
-	if (t->artist == NULL || strcmp(t->artist->id, id) != 0) {
+	if (t->artist < 0 || strcmp(sp_map_key(t->amap, (size_t)t->artist),
+	    id) != 0) {
 		artist_done(t);
-		if ((t->artist = add(&t->artists, id)) == NULL)
-			return 0;	/* not an id: not counted */
-		t->artist->off = (unsigned)t->nw;
-		t->artist->nw = 0;
+		if ((i = sp_map_add(t->amap, id)) < 0 ||
+		    sp_map_room(&t->a, &t->capa, (size_t)i, sizeof(*t->a)) != 0)
+			return -1;
+		t->artist = i;
+		t->a[i].off = (unsigned)t->nw;
+		t->a[i].nw = 0;
 		t->k = 0;
 	}
 	t->k += n;
 	if (fam == NULL || (f = famidx(t, fam)) < 0)
 		return 0;
-	if (t->nw == t->capw) {
-		cap = t->capw ? t->capw * 2 : 1024;
-		if ((p = reallocarray(t->w, cap, sizeof(*p))) == NULL)
-			return -1;
-		t->w = p;
-		t->capw = cap;
-	}
+	if (sp_map_room(&t->w, &t->capw, t->nw, sizeof(*t->w)) != 0)
+		return -1;
 	t->w[t->nw].fam = f;
 	t->w[t->nw++].w = (double)n;
-	t->artist->nw++;
+	t->a[t->artist].nw++;
 	return 0;
 }
 
 int
-sp_timeline_track(struct sp_timeline *t, const char *id, const char *artist,
-    int year)
+sp_timeline_track(struct sp_timeline *t, const char *artist, int year)
 {
-	struct info *tr, *a;
+	struct info *tr;
+	long a;
 
 	artist_done(t);
-	if ((tr = add(&t->tracks, id)) == NULL)
-		return 0;
-	if ((a = find(&t->artists, artist)) != NULL) {
-		tr->off = a->off;
-		tr->nw = a->nw;
+	if (sp_map_room(&t->t, &t->capt, t->nt, sizeof(*t->t)) != 0)
+		return -1;
+	tr = &t->t[t->nt++];
+	if ((a = sp_map_find(t->amap, artist)) >= 0) {
+		tr->off = t->a[a].off;
+		tr->nw = t->a[a].nw;
 	}
 	tr->year = year;
 	return 0;
 }
 
-/* The month ym, added in its place if new. */
-static struct month *
-month_of(struct sp_timeline *t, int ym)
+/* The local time of when, packed as t->q keeps it; 0 if it has none. */
+static uint32_t
+local(const struct sp_timeline *t, long long when)
 {
-	struct month *m;
-	size_t i, cap;
+	struct tm lt;
+	time_t tt = (time_t)when;
+	int ym;
 
-	for (i = t->nm; i > 0; i--)
-		if (t->m[i - 1].ym == ym)
-			return &t->m[i - 1];
-		else if (t->m[i - 1].ym < ym)
-			break;
-	if (t->nm == t->capm) {
-		cap = t->capm ? t->capm * 2 : 64;
-		if ((m = reallocarray(t->m, cap, sizeof(*m))) == NULL)
-			return NULL;
-		t->m = m;
-		t->capm = cap;
-	}
-	/* In time order a new month comes last; keep the order anyway. */
-	memmove(&t->m[i + 1], &t->m[i], (t->nm - i) * sizeof(*t->m));
-	t->nm++;
-	memset(&t->m[i], 0, sizeof(t->m[i]));
-	t->m[i].ym = ym;
-	return &t->m[i];
-}
-
-/* "YYYY-MM-DDTHH:MM:SSZ" as a time; -1 if it is not one. */
-static time_t
-ts_time(const char *ts)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	if (ts == NULL || strlen(ts) != SP_TS_LEN ||
-	    sscanf(ts, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon--;
-	return timegm(&tm);
+	if (localtime_r(&tt, &lt) == NULL)
+		return 0;
+	ym = (lt.tm_year + 1900) * 12 + lt.tm_mon;
+	if (ym < t->ym0 || ym >= t->ym0 + t->nm)
+		return 0;
+	return 1 + ((uint32_t)(ym - t->ym0) << 8 |
+	    (uint32_t)((lt.tm_wday + 6) % 7) << 5 | (uint32_t)lt.tm_hour);
 }
 
 int
 sp_timeline_listen(struct sp_timeline *t, const char *ts, long long ms,
-    const char *track)
+    long track)
 {
 	const struct info *tr;
 	struct month *m;
-	struct tm lt;
-	time_t when;
+	long long when, qi;
+	uint32_t p;
 	unsigned i;
-	int age;
+	int age, wd, hr, ym;
 
-	/* A new local hour: what it is, and when it ends. */
-	if (t->cur == NULL || ts == NULL || strcmp(ts, t->until) >= 0) {
-		if ((when = ts_time(ts)) == -1 ||
-		    localtime_r(&when, &lt) == NULL)
-			return 1;
-		t->wd = (lt.tm_wday + 6) % 7;
-		t->hr = lt.tm_hour;
-		t->year = lt.tm_year + 1900;
-		sp_ts_format(when - lt.tm_min * 60 - lt.tm_sec + 3600,
-		    t->until);
-		if ((t->cur = month_of(t, t->year * 12 + lt.tm_mon)) == NULL)
-			return -1;
-	}
-	m = t->cur;
+	if ((when = ts_time(ts)) < 0)
+		return 1;
+	qi = when / QUARTER - t->q0;
+	if (qi >= 0 && (size_t)qi < t->nq) {
+		if (t->q[qi] == 0)
+			t->q[qi] = local(t, qi * (long long)QUARTER +
+			    t->q0 * QUARTER);
+		p = t->q[qi];
+	} else
+		p = local(t, when);
+	if (p-- == 0)
+		return 1;
+	ym = t->ym0 + (int)(p >> 8);
+	wd = (int)(p >> 5 & 7);
+	hr = (int)(p & 31);
+	m = &t->m[ym - t->ym0];
 	m->n++;
 	m->ms += ms;
-	t->cn[t->wd][t->hr]++;
-	t->cms[t->wd][t->hr] += ms;
-	tr = find(&t->tracks, track);
+	t->cn[wd][hr]++;
+	t->cms[wd][hr] += ms;
+	tr = track >= 0 && (size_t)track < t->nt ? &t->t[track] : NULL;
 	for (i = 0; tr != NULL && i < tr->nw; i++)
 		m->fam[t->w[tr->off + i].fam] += ms * t->w[tr->off + i].w;
-	age = tr != NULL && tr->year > 0 ? t->year - tr->year :
+	age = tr != NULL && tr->year > 0 ? ym / 12 - tr->year :
 	    SP_TIMELINE_AGE_MAX + 1;
 	if (age >= SP_TIMELINE_AGE_MIN && age <= SP_TIMELINE_AGE_MAX) {
 		t->an[age - SP_TIMELINE_AGE_MIN]++;
@@ -304,18 +289,31 @@ sp_timeline_listen(struct sp_timeline *t, const char *ts, long long ms,
 size_t
 sp_timeline_nmonths(const struct sp_timeline *t)
 {
-	return t->nm;
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < t->nm; i++)
+		n += t->m[i].n > 0;
+	return n;
 }
 
 const char *
 sp_timeline_month(const struct sp_timeline *t, size_t i, char buf[8],
     long long *n, long long *ms, const char **top)
 {
-	const struct month *m = &t->m[i];
-	int k, best = -1;
+	const struct month *m = NULL;
+	int k, best = -1, ym;
 
-	snprintf(buf, 8, "%04u-%02u", (unsigned)(m->ym / 12) % 10000,
-	    (unsigned)(m->ym % 12 + 1) % 100);
+	for (k = 0; k < t->nm; k++)
+		if (t->m[k].n > 0 && i-- == 0) {
+			m = &t->m[k];
+			break;
+		}
+	if (m == NULL)
+		return NULL;
+	ym = t->ym0 + k;
+	snprintf(buf, 8, "%04u-%02u", (unsigned)(ym / 12) % 10000,
+	    (unsigned)(ym % 12 + 1) % 100);
 	*n = m->n;
 	*ms = m->ms;
 	for (k = 0; k < t->nfam; k++)

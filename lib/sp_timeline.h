@@ -1,11 +1,15 @@
 /*
- * sp_timeline: listens taken in time order and counted by local time (the
- * zone of TZ): per calendar month, with the time of each genre family,
- * per weekday and hour, and per age of the music (the year played minus
- * the release year).  What it needs of a track, its first artist's
- * families and its release year, is given first.  Ownership: the
- * timeline copies what it is given; sp_timeline_free() frees it all and
- * accepts NULL.  No function here prints.
+ * sp_timeline: listens counted by local time (the zone of TZ): per
+ * calendar month, with the time of each genre family, per weekday and
+ * hour, and per age of the music (the year played minus the release
+ * year).  What it needs of a track, its first artist's families and its
+ * release year, is given first; the listens then come in any order.  The
+ * local time of each UTC quarter of an hour between the first listen and
+ * the last is worked out once (every zone's offset is a whole number of
+ * quarters of an hour since 1972), so a million listens cost a million
+ * array lookups, not a million conversions.  Ownership: the timeline
+ * copies what it is given; sp_timeline_free() frees it all and accepts
+ * NULL.  No function here prints.
  */
 #ifndef SP_TIMELINE_H
 #define SP_TIMELINE_H
@@ -19,10 +23,11 @@
 struct sp_timeline;
 
 /*
- * A timeline for about nartists artists and ntracks tracks (their maps
- * are sized for them once); NULL when out of memory.
+ * A timeline for listens from first to last, UTC times
+ * "YYYY-MM-DDTHH:MM:SSZ" (the earliest and latest that will be given);
+ * NULL when out of memory, or when first or last is not such a time.
  */
-struct sp_timeline *sp_timeline_new(long long nartists, long long ntracks);
+struct sp_timeline *sp_timeline_new(const char *first, const char *last);
 void		 sp_timeline_free(struct sp_timeline *);
 
 /*
@@ -34,18 +39,22 @@ void		 sp_timeline_free(struct sp_timeline *);
 int		 sp_timeline_artist(struct sp_timeline *, const char *id,
 		    const char *fam, long long n);
 
-/* Track id, its first artist (NULL: none) and release year (0: unknown). */
-int		 sp_timeline_track(struct sp_timeline *, const char *id,
-		    const char *artist, int year);
+/*
+ * The next track: its first artist (NULL: none) and release year (0:
+ * unknown).  Tracks are numbered in the order given, from 0.  Returns 0,
+ * or -1 out of memory.
+ */
+int		 sp_timeline_track(struct sp_timeline *, const char *artist,
+		    int year);
 
 /*
- * One listen of ms milliseconds of track (NULL: none) at ts, a UTC time
- * "YYYY-MM-DDTHH:MM:SSZ", no earlier than the one before.  Returns 0, 1
- * when ts is not such a time (the listen is not counted), or -1 out of
+ * One listen of ms milliseconds of track number track (-1: none, or a
+ * track not given) at ts, a UTC time "YYYY-MM-DDTHH:MM:SSZ".  Returns 0,
+ * 1 when ts is not such a time (the listen is not counted), or -1 out of
  * memory.
  */
 int		 sp_timeline_listen(struct sp_timeline *, const char *ts,
-		    long long ms, const char *track);
+		    long long ms, long track);
 
 /*
  * The months with listens, in order; month i as "YYYY-MM" into buf, its

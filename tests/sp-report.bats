@@ -377,12 +377,12 @@ tracks_report'
 	assert_equal "$output" "$want"
 	assert_equal "$stderr" ''
 	chmod 0755 "$RO_DIR"
-	sql 'DROP INDEX plays_listen; PRAGMA user_version = 1'
+	sql 'DROP INDEX tracks_report; PRAGMA user_version = 1'
 	chmod 0555 "$RO_DIR"
 	run -4 --separate-stderr as_reader sp-report artists
 	chmod 0755 "$RO_DIR"
 	rm -rf "$RO_DIR"
-	assert_equal "$stderr" "sp-report: $SP_DB: opened read-only, and written by an older sp: run sp-report once where the store may be written (database: no such index: plays_listen)"
+	assert_equal "$stderr" "sp-report: $SP_DB: opened read-only, and written by an older sp: run sp-report once where the store may be written (database: no such index: tracks_report)"
 }
 
 @test "sp-report: the listens the store keeps per track follow plays loaded, changed and deleted; they equal a count of the plays" {
