@@ -88,7 +88,7 @@ at(const struct sp_pace *p, size_t i)
 static void
 expire(struct sp_pace *p, double now)
 {
-	while (p->n > 0 && at(p, 0) <= now - p->window) {
+	while (p->n > 0 && at(p, 0) + p->window <= now) {
 		p->head = (p->head + 1) % p->cap;
 		p->n--;
 	}
@@ -259,8 +259,8 @@ sp_pace_tick(struct sp_pace *p, double now)
 double
 sp_pace_eta(struct sp_pace *p, double now, double n, double rate)
 {
-	double start = fmax(now, p->pause), tr, tw, e;
-	size_t c, lim, k, k0, i, freeslots;
+	double start = fmax(now, p->pause), tr, t, slot;
+	size_t c, lim, k, k0, i, j, freeslots;
 
 	if (n < 1)
 		return start - now;
@@ -268,25 +268,29 @@ sp_pace_eta(struct sp_pace *p, double now, double n, double rate)
 	if (p->limit <= 0)
 		return tr;
 	/*
-	 * Under the window rule alone, the k-th request from now (from 0)
-	 * goes when the window has room: the first free ones at once; then
-	 * each when the one a limit before it leaves the window, the
-	 * oldest already in it first, so the k-th goes q = k / limit
-	 * windows after the (k mod limit)-th did.
+	 * Under the window rule, the j-th request from now (from 0) goes
+	 * when the window has room: the free slots at once, then each when
+	 * the oldest left in the window leaves it, and no faster than rate.
+	 * A window's sends free the next window's slots in the same rhythm,
+	 * so the k-th goes k / limit windows after the (k mod limit)-th.
 	 */
 	lim = (size_t)p->limit;
 	c = sp_pace_count(p, now);
 	freeslots = c < lim ? lim - c : 0;
 	k = n > 1e15 ? (size_t)1e15 : (size_t)n - 1;
 	k0 = k % lim;
-	if (k0 < freeslots)
-		e = start;
-	else {
-		i = k0 - freeslots + (c > lim ? c - lim : 0);
-		e = (i < p->n ? at(p, i) : now) + p->window;
+	t = start;
+	for (j = 0; j <= k0; j++) {
+		slot = start;
+		if (j >= freeslots) {
+			i = j - freeslots + (c > lim ? c - lim : 0);
+			slot = (i < p->n ? at(p, i) : now) + p->window;
+		}
+		if (j > 0 && rate > 0)
+			t += 1 / rate;
+		t = fmax(t, slot);
 	}
-	tw = fmax(e, start) + (double)(k / lim) * p->window - now;
-	return fmax(tr, tw);
+	return fmax(tr, t + (double)(k / lim) * p->window - now);
 }
 
 void
@@ -332,7 +336,7 @@ sp_pace_load(struct sp_pace *p, const char *path, double now)
 				if (sp_json_int(j, e, &v) != 0)
 					continue;
 				t = (double)v / 1000 - p->off;
-				if (t > now - p->window)
+				if (t + p->window > now)
 					(void)push(p, fmin(t, now));
 			}
 		}
