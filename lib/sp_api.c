@@ -793,7 +793,6 @@ ratelimited(struct run *r, const struct req *q, long ra, double now)
 	struct sp_json *j = a->j;
 	const char *reason = NULL;
 	double wait;
-	int started;
 
 	a->st.r429++;
 	if (q->body != NULL && sp_json_parse(j, q->body, q->len, 1, NULL) ==
@@ -808,7 +807,7 @@ ratelimited(struct run *r, const struct req *q, long ra, double now)
 		    "quota exhausted");
 		return;
 	}
-	started = sp_pace_refused(a->pace, now, sentbefore(a, q), ra, &wait);
+	sp_pace_learn(a->pace, now, sentbefore(a, q));
 	if (ra > a->o.max_wait) {
 		a->retry_at = time(NULL) + ra;
 		sp_pace_block(a->pace, a->retry_at);
@@ -817,7 +816,7 @@ ratelimited(struct run *r, const struct req *q, long ra, double now)
 		    ra, a->o.max_wait);
 		return;
 	}
-	if (started)
+	if (sp_pace_wait(a->pace, now, ra, &wait))
 		event(r, SP_API_EV_WAIT, -1, "HTTP 429", wait, 0);
 }
 

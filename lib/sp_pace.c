@@ -212,12 +212,10 @@ sp_pace_landed(struct sp_pace *p, double now, double sent, int code)
 	return push(p, now);
 }
 
-int
-sp_pace_refused(struct sp_pace *p, double now, int before, long ra,
-    double *wait)
+void
+sp_pace_learn(struct sp_pace *p, double now, int before)
 {
-	double n, until;
-	int started = 0;
+	double n;
 
 	expire(p, now);
 	n = (double)p->n + (before > 0 ? before : 0);
@@ -225,6 +223,17 @@ sp_pace_refused(struct sp_pace *p, double now, int before, long ra,
 		p->limit = fmax(1, n);
 	p->refused = n;
 	p->refusedt = now;
+	/* The quiet windows before a raise start when sending resumes. */
+	p->raised = fmax(now, p->pause);
+	p->held = 0;
+}
+
+int
+sp_pace_wait(struct sp_pace *p, double now, long ra, double *wait)
+{
+	double until;
+	int started = 0;
+
 	if (ra > 0) {
 		*wait = (double)ra;
 		p->backoff = 0;
@@ -238,9 +247,7 @@ sp_pace_refused(struct sp_pace *p, double now, int before, long ra,
 		started = p->pause <= now;
 		p->pause = until;
 	}
-	/* The quiet window before a raise starts when sending resumes. */
-	p->raised = fmax(now, p->pause);
-	p->held = 0;
+	p->raised = fmax(p->raised, p->pause);
 	return started;
 }
 

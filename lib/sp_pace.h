@@ -54,12 +54,16 @@ int	sp_pace_landed(struct sp_pace *, double now, double sent, int code);
  * A 429 that is the rate limit, not the daily quota, landed at now
  * (after sp_pace_landed()); before is how many requests still in flight
  * were sent before it.  What the window held then is the limit, unless
- * a lower one is known.  Every request pauses ra seconds, or without a
- * Retry-After (ra <= 0) a backoff: 1 s, doubling to 60 s while 429s go
- * on.  Returns 1 and the wait in *wait when this starts a pause, else 0.
+ * a lower one is known.
  */
-int	sp_pace_refused(struct sp_pace *, double now, int before, long ra,
-	    double *wait);
+void	sp_pace_learn(struct sp_pace *, double now, int before);
+
+/*
+ * Every request pauses ra seconds, or without a Retry-After (ra <= 0) a
+ * backoff: 1 s, doubling to 60 s while 429s go on.  Returns 1 and the
+ * wait in *wait when this starts a pause, else 0 (one was running).
+ */
+int	sp_pace_wait(struct sp_pace *, double now, long ra, double *wait);
 
 /*
  * Raise the limit after quiet windows: once no 429 came for PROBE

@@ -7,7 +7,8 @@
  *   new W RATE NOW RNOW      a pacer (W s window, RATE/s, 0: no cap)
  *   send T [N]               N requests (default 1) sent at T
  *   land T SENT CODE [N]     N of them landed at T with HTTP CODE
- *   refuse T BEFORE RA       a 429 (after land ... 429): "pause S" or "-"
+ *   refuse T BEFORE RA       a 429 (after land ... 429): learn, then
+ *                            wait RA: "pause S", or "-" (one running)
  *   next T                   "next T2": when the next request may go
  *   count T                  "count N": requests in the window
  *   limit                    "limit N"
@@ -58,7 +59,8 @@ main(void)
 					return 3;
 		} else if (strcmp(cmd, "refuse") == 0 && sscanf(line,
 		    "%*s %lf %lf %lf", &a, &b, &c) == 3) {
-			if (sp_pace_refused(p, a, (int)b, (long)c, &wait))
+			sp_pace_learn(p, a, (int)b);
+			if (sp_pace_wait(p, a, (long)c, &wait))
 				printf("pause %.3f\n", wait);
 			else
 				printf("-\n");
