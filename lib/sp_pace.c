@@ -11,9 +11,13 @@
  * many, and wastes no more than one latency a window.
  *
  * The limit is not known until the first 429: then what the window held
- * (the answers of the last window and the requests sent before the
- * refused one that are still in flight) is what the server allows.  It
- * only goes down on a 429, never up; it goes up after PROBE windows
+ * is what the server allows.  At once that is the answers of the last
+ * window and the requests sent before the refused one still in flight
+ * (safe: those sent after it were sent past the limit, as far as sp can
+ * tell); once every request in flight then has landed, it is the answers
+ * of the window, which counts those the server let through ahead of one
+ * it refused though they were sent after it.  A 429 never raises the
+ * limit above what it was before; it goes up after PROBE windows
  * without one, by RAISE for each window in which it held a request back,
  * and a raise too far draws one 429 from the requests in flight and
  * learns the limit again.
@@ -46,6 +50,10 @@ struct sp_pace {
 	double	 limit;		/* requests a window; 0: not known */
 	double	 refused;	/* what the window held at the last 429 */
 	double	 refusedt;	/* when; -inf: never */
+	int	 ep;		/* a 429 came: its burst is still landing */
+	size_t	 pending;	/* requests of that burst in flight */
+	double	 ept;		/* when its last 429 landed */
+	double	 base;		/* the limit before it */
 	double	 raised;	/* last raise, or 429 */
 	int	 held;		/* the limit held a request back lately */
 	double	 pause;		/* no send before */
@@ -190,9 +198,25 @@ sp_pace_next(struct sp_pace *p, double now)
 	return fmax(t, k < p->n ? at(p, k) + p->window : now + p->window);
 }
 
+/* The burst of a 429 has landed: the window holds what got through. */
+static void
+settle(struct sp_pace *p, double now)
+{
+	expire(p, now);
+	p->refused = (double)p->n;
+	if (p->base <= 0 || p->refused < p->base)
+		p->limit = fmax(1, p->refused);
+	else
+		p->limit = p->base;
+	p->ep = 0;
+}
+
 void
 sp_pace_sent(struct sp_pace *p, double now)
 {
+	/* Sending again: a burst still landing counts as what it has. */
+	if (p->ep)
+		settle(p, now);
 	p->flying++;
 	p->last = now;
 }
@@ -200,16 +224,23 @@ sp_pace_sent(struct sp_pace *p, double now)
 int
 sp_pace_landed(struct sp_pace *p, double now, double sent, int code)
 {
+	int rc = 0;
+
 	if (p->flying > 0)
 		p->flying--;
 	if (code == 429) {
 		p->last429 = now;
+		if (p->ep && p->pending > 0 && sent <= p->ept)
+			p->pending--;	/* sp_pace_learn() follows */
 		return 0;
 	}
 	/* Sent after the last 429 and let through: no more backoff. */
 	if (code != 0 && sent > p->last429)
 		p->backoff = 0;
-	return push(p, now);
+	rc = push(p, now);
+	if (p->ep && p->pending > 0 && sent <= p->ept && --p->pending == 0)
+		settle(p, now);
+	return rc;
 }
 
 void
@@ -219,6 +250,10 @@ sp_pace_learn(struct sp_pace *p, double now, int before)
 
 	expire(p, now);
 	n = (double)p->n + (before > 0 ? before : 0);
+	if (!p->ep) {
+		p->ep = 1;
+		p->base = p->limit;
+	}
 	if (p->limit <= 0 || n < p->limit)
 		p->limit = fmax(1, n);
 	p->refused = n;
@@ -226,6 +261,9 @@ sp_pace_learn(struct sp_pace *p, double now, int before)
 	/* The quiet windows before a raise start when sending resumes. */
 	p->raised = fmax(now, p->pause);
 	p->held = 0;
+	p->ept = now;
+	if ((p->pending = p->flying) == 0)
+		settle(p, now);
 }
 
 int

@@ -53,8 +53,9 @@ int	sp_pace_landed(struct sp_pace *, double now, double sent, int code);
 /*
  * A 429 that is the rate limit, not the daily quota, landed at now
  * (after sp_pace_landed()); before is how many requests still in flight
- * were sent before it.  What the window held then is the limit, unless
- * a lower one is known.
+ * were sent before it.  What the window held then is the limit at once;
+ * once the requests in flight have landed, what the window holds, but
+ * never more than the limit before the 429.
  */
 void	sp_pace_learn(struct sp_pace *, double now, int before);
 

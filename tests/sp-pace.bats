@@ -102,7 +102,7 @@ next 0.250
 next 0.500'
 }
 
-@test "sp_pace: a 429 lowers the limit to what the window held, in flight sent before it included; never raises it" {
+@test "sp_pace: a 429 lowers the limit to what the window held, at once with those in flight sent before it, then with what got through" {
 	run -0 "$DRIVE" <<EOF
 $(learned 30 300)
 limit
@@ -112,7 +112,11 @@ land 31.1 31 200 250
 land 31.2 31 429
 refuse 31.2 5 2
 limit
-# A 429 that saw more than the limit does not raise it.
+# Those 5 are refused too: 250 got through.
+land 31.3 31 429 5
+refuse 31.3 0 2
+limit
+# A 429 whose window held more does not raise it.
 send 70 260
 land 70.1 70 200 259
 land 70.2 70 429
@@ -123,8 +127,41 @@ EOF
 limit 300
 pause 2.000
 limit 255
+-
+limit 250
 pause 1.000
-limit 255'
+limit 250'
+}
+
+@test "sp_pace: a request the server let through ahead of the refused one, sent with it, counts once it lands" {
+	run -0 "$DRIVE" <<EOF
+new 30 0 0 $R
+send 0 10
+land 0.1 0 200 8
+land 0.11 0 429
+refuse 0.11 0 1
+limit
+land 0.12 0 200
+limit
+# Sending again ends the burst: one still in flight is not counted,
+# nor are the requests sent after it.
+new 30 0 0 $R
+send 0 10
+land 0.1 0 200 8
+land 0.11 0 429
+refuse 0.11 0 1
+send 1.2
+limit
+land 1.25 1.2 200
+land 1.3 0 200
+limit
+EOF
+	assert_output 'pause 1.000
+limit 8
+limit 9
+pause 1.000
+limit 8
+limit 8'
 }
 
 # full FROM TO [N]: from FROM on, every 10 s to TO, a window filled with
