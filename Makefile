@@ -29,6 +29,8 @@ PROGS = $(patsubst bin/%.c,%,$(wildcard bin/sp-*.c))
 # Programs that are POSIX shell scripts over the others (bin/sp-NAME.sh).
 SCRIPTS = $(patsubst bin/%.sh,%,$(wildcard bin/sp-*.sh))
 BIN = $(addprefix $(BUILD)/bin/,$(PROGS) $(SCRIPTS))
+# Test drivers of library modules (tests/unit/NAME.c), built, not installed.
+UNIT = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/*.c))
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(LIBSRC)) \
 	$(BUILD)/gen/sp_genre_builtin.o
@@ -42,7 +44,7 @@ MAN7 = $(wildcard man/*.7)
 all: deps
 	@$(MAKE) --no-print-directory build
 
-build: $(BIN)
+build: $(BIN) $(UNIT)
 
 # Every object depends on the Makefile: its flags (-DJSMN_PARENT_LINKS
 # shapes jsmn's tokens) must be the same in all of them.
@@ -85,6 +87,10 @@ $(BUILD)/libsp.a: $(LIBOBJ)
 $(BUILD)/bin/sp-history: LDLIBS += -larchive
 
 $(BUILD)/bin/sp-%: bin/sp-%.c $(BUILD)/libsp.a lib/*.h Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsp.a $(LDLIBS)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libsp.a lib/*.h Makefile
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsp.a $(LDLIBS)
 
@@ -178,5 +184,5 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/share/sp/genre-rules.txt
 
 clean:
-	rm -f $(BIN) $(LIBOBJ) $(BUILD)/libsp.a $(BUILD)/gen/sp_genre_builtin.c
+	rm -f $(BIN) $(UNIT) $(LIBOBJ) $(BUILD)/libsp.a $(BUILD)/gen/sp_genre_builtin.c
 	rm -rf build-asan build-fuzz build-valgrind

@@ -2,16 +2,13 @@
  * sp_api.c: the fetch engine, on libcurl's multi interface.
  *
  * Ids wait in a queue; a request is started when a job slot is free and
- * the pacer allows it.  The pacer knows three limits: --rate, a pause
- * until a Retry-After has passed, and the rolling window, whose size it
- * learns from the first 429 (the requests sent in the last window, less
- * a margin) and then keeps to, at an even pace, raising it slowly while
- * no 429 comes.  The sends of the last window, the learned limit and a
- * long Retry-After are kept in a state file, so the next run knows them.
+ * the pacer (sp_pace) allows it.  Answers are delivered as they land; an
+ * album whose listing goes on waits for its pages (sp_album).  Transient
+ * failures are retried with backoff, a 401 renews the token once, a 429
+ * pauses every request and teaches the pacer the limit.
  */
 #include <errno.h>
 #include <stdarg.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,12 +20,14 @@
 #include <curl/curl.h>
 
 #include "sp.h"
+#include "sp_album.h"
 #include "sp_api.h"
 #include "sp_auth.h"
 #include "sp_err.h"
 #include "sp_json.h"
 #include "sp_jsonw.h"
 #include "sp_ndjson.h"
+#include "sp_pace.h"
 
 #define DEFAULT_API	"https://api.spotify.com/v1"
 #define DEFAULT_TOKEN	"https://accounts.spotify.com/api/token"
@@ -36,14 +35,9 @@
 #define MAXBATCH	50
 #define LIMIT_TEXT	"8 MiB"
 _Static_assert(SP_NDJSON_MAXLINE == 8 * 1024 * 1024, "LIMIT_TEXT is right");
-#define PAGE		50
 #define BACKOFF_CAP	30.0	/* seconds: one retry wait at most */
 #define RETRY_TOTAL	300.0	/* seconds: all retries of an id at most */
 #define TICK		0.25	/* seconds between progress events */
-#define RAISE		1.05	/* window limit raise per quiet window */
-#define MARGIN		0.9	/* learned limit: this share of what hit 429 */
-#define NEAR		0.95	/* raises stay below this share of it ... */
-#define PROBE		10	/* ... for this many windows after the 429 */
 
 _Static_assert(SP_API_ERRSIZE >= SP_AUTH_ERRSIZE, "sp_auth_new() fits in err");
 
@@ -60,17 +54,7 @@ struct item {
 	void		*user;
 	double		 due;		/* retry time (I_DELAYED) */
 	double		 failed0;	/* first transient failure */
-	struct pages	*pages;		/* I_PAGING */
-};
-
-/* An album's track pages past the first, in order of offset. */
-struct pages {
-	char		*first;		/* the album object */
-	size_t		 firstlen;
-	char		**body;
-	size_t		*len;
-	int		 n;
-	int		 left;
+	struct sp_album	*album;		/* I_PAGING */
 };
 
 struct req {
@@ -122,19 +106,8 @@ struct sp_api {
 	unsigned long		 lat_n;		/* over so many */
 	const char		*token;
 	unsigned		 gen;
-	/* Pacing. */
+	struct sp_pace		*pace;		/* made when the run starts */
 	double			 t0;		/* start of the run */
-	double			 last;		/* last send */
-	double			 pause;		/* no send before */
-	double			 backoff;	/* 429 without Retry-After */
-	double			 last429;	/* when the last 429 came */
-	double			 limit;		/* per window; 0: unknown */
-	double			 raised;	/* last raise or 429 */
-	double			 refused;	/* what got through when a 429 came */
-	double			 refusedt;	/* when (real time) */
-	double			*sent;		/* send times, last window */
-	size_t			 sentcap, senthead, nsent;
-	time_t			 blocked;	/* real time: no send before */
 	/* Outcome. */
 	struct sp_api_stats	 st;
 	enum sp_api_stop	 stop;
@@ -242,11 +215,6 @@ rehash(struct sp_api *a)
 	return 0;
 }
 
-/*
- * Pacing state file:
- * {"blocked_until":T,"limit":N,"refused":N,"refused_at":T,"sent":[ms,...]}.
- */
-
 static double
 realtime(void)
 {
@@ -254,119 +222,6 @@ realtime(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-sent_push(struct sp_api *a, double t)
-{
-	if (a->nsent == a->sentcap) {
-		size_t cap = a->sentcap ? a->sentcap * 2 : 1024, i;
-		double *v;
-
-		if ((v = malloc(cap * sizeof(*v))) == NULL)
-			return -1;
-		for (i = 0; i < a->nsent; i++)
-			v[i] = a->sent[(a->senthead + i) % a->sentcap];
-		free(a->sent);
-		a->sent = v;
-		a->sentcap = cap;
-		a->senthead = 0;
-	}
-	a->sent[(a->senthead + a->nsent) % a->sentcap] = t;
-	a->nsent++;
-	return 0;
-}
-
-/* Forget sends older than the window; how many remain. */
-static size_t
-inwindow(struct sp_api *a, double now)
-{
-	while (a->nsent > 0 && a->sent[a->senthead] <= now - a->o.window) {
-		a->senthead = (a->senthead + 1) % a->sentcap;
-		a->nsent--;
-	}
-	return a->nsent;
-}
-
-static void
-state_load(struct sp_api *a)
-{
-	struct sp_json *j;
-	char *buf;
-	double now = mono(), rnow = realtime();
-	long long v;
-	ssize_t n;
-	int fd, arr, e;
-
-	if (a->o.state == NULL || (fd = open(a->o.state, O_RDONLY |
-	    O_CLOEXEC)) < 0)
-		return;
-	if ((buf = malloc(1024 * 1024)) == NULL) {
-		close(fd);
-		return;
-	}
-	n = read(fd, buf, 1024 * 1024);
-	close(fd);
-	if (n > 0 && (j = sp_json_new()) != NULL) {
-		if (sp_json_parse(j, buf, (size_t)n, 1, NULL) == SP_JSON_OK) {
-			if (sp_json_int(j, sp_json_get(j, 0, "blocked_until"),
-			    &v) == 0)
-				a->blocked = (time_t)v;
-			if (sp_json_int(j, sp_json_get(j, 0, "limit"), &v) == 0)
-				a->limit = (double)v;
-			if (sp_json_int(j, sp_json_get(j, 0, "refused"),
-			    &v) == 0)
-				a->refused = (double)v;
-			if (sp_json_int(j, sp_json_get(j, 0, "refused_at"),
-			    &v) == 0)
-				a->refusedt = (double)v;
-			arr = sp_json_get(j, 0, "sent");
-			for (e = sp_json_first(j, arr); e >= 0;
-			    e = sp_json_next(j, arr, e))
-				if (sp_json_int(j, e, &v) == 0 &&
-				    (double)v / 1000 > rnow - a->o.window &&
-				    (double)v / 1000 <= rnow)
-					sent_push(a, now - (rnow -
-					    (double)v / 1000));
-		}
-		sp_json_free(j);
-	}
-	free(buf);
-}
-
-static void
-state_save(struct sp_api *a)
-{
-	double now = mono(), rnow = realtime();
-	const char *buf;
-	size_t i, len;
-
-	if (a->o.state == NULL)
-		return;
-	inwindow(a, now);
-	/* A pause still running is kept too: the next run waits it out. */
-	if (a->pause > now && (time_t)(rnow + (a->pause - now)) > a->blocked)
-		a->blocked = (time_t)ceil(rnow + (a->pause - now));
-	sp_jsonw_reset(a->w);
-	sp_jsonw_obj(a->w);
-	sp_jsonw_key(a->w, "blocked_until");
-	sp_jsonw_int(a->w, (long long)a->blocked);
-	sp_jsonw_key(a->w, "limit");
-	sp_jsonw_int(a->w, (long long)a->limit);
-	sp_jsonw_key(a->w, "refused");
-	sp_jsonw_int(a->w, (long long)a->refused);
-	sp_jsonw_key(a->w, "refused_at");
-	sp_jsonw_int(a->w, (long long)a->refusedt);
-	sp_jsonw_key(a->w, "sent");
-	sp_jsonw_arr(a->w);
-	for (i = 0; i < a->nsent; i++)
-		sp_jsonw_int(a->w, (long long)((rnow - (now -
-		    a->sent[(a->senthead + i) % a->sentcap])) * 1000));
-	sp_jsonw_end(a->w);
-	sp_jsonw_end(a->w);
-	if ((buf = sp_jsonw_buf(a->w, &len)) != NULL)
-		(void)sp_write_private(a->o.state, buf, len);	/* best effort */
-	sp_jsonw_reset(a->w);
 }
 
 int
@@ -404,21 +259,6 @@ sp_api_new(const struct sp_api_opts *o, struct sp_api **out)
 	return SP_OK;
 }
 
-static void
-pages_free(struct pages *p)
-{
-	int i;
-
-	if (p == NULL)
-		return;
-	for (i = 0; i < p->n; i++)
-		free(p->body[i]);
-	free(p->body);
-	free(p->len);
-	free(p->first);
-	free(p);
-}
-
 void
 sp_api_free(struct sp_api *a)
 {
@@ -433,7 +273,7 @@ sp_api_free(struct sp_api *a)
 	state = a->ownstate;
 	curl = a->owncurl;
 	for (i = 0; i < a->nitem; i++)
-		pages_free(a->item[i].pages);
+		sp_album_free(a->item[i].album);
 	if (a->multi != NULL)
 		curl_multi_cleanup(a->multi);
 	sp_json_free(a->j);
@@ -443,7 +283,7 @@ sp_api_free(struct sp_api *a)
 	free(a->queue.v);
 	free(a->pageq.v);
 	free(a->delayed);
-	free(a->sent);
+	sp_pace_free(a->pace);
 	free(a->base);
 	free(a);
 	sp_auth_free(auth);
@@ -683,7 +523,8 @@ start(struct sp_api *a, struct req *q, double now)
 		struct item *it = &a->item[q->item[0]];
 
 		snprintf(url, sizeof(url), "%s/albums/%s/tracks?offset=%d"
-		    "&limit=%d", a->base, it->id, (q->page + 1) * PAGE, PAGE);
+		    "&limit=%d", a->base, it->id, (q->page + 1) * SP_ALBUM_PAGE,
+		    SP_ALBUM_PAGE);
 	} else if (q->type == R_SINGLE) {
 		struct item *it = &a->item[q->item[0]];
 
@@ -725,8 +566,7 @@ start(struct sp_api *a, struct req *q, double now)
 		a->item[q->item[i]].state = I_FLIGHT;
 	a->inflight++;
 	a->st.requests++;
-	a->last = now;
-	sent_push(a, now);
+	sp_pace_sent(a->pace, now);
 	return 0;
 }
 
@@ -734,21 +574,8 @@ start(struct sp_api *a, struct req *q, double now)
 static int
 may_send(struct sp_api *a, double now, double *next)
 {
-	double t = now, gap = 0;
-
-	if (a->pause > t)
-		t = a->pause;
-	if (a->o.rate > 0)
-		gap = 1 / a->o.rate;
-	if (a->limit > 0 && (double)a->o.window / a->limit > gap)
-		gap = (double)a->o.window / a->limit;
-	if (a->last + gap > t)
-		t = a->last + gap;
-	if (a->limit > 0 && inwindow(a, now) >= (size_t)a->limit &&
-	    a->sent[a->senthead] + a->o.window > t)
-		t = a->sent[a->senthead] + a->o.window;
-	*next = t;
-	return t <= now;
+	*next = sp_pace_next(a->pace, now);
+	return *next <= now;
 }
 
 /* Start what may start; -1 when out of memory. */
@@ -814,8 +641,8 @@ giveup(struct run *r, int i, enum sp_api_ev ev, const char *reason)
 	struct item *it = &r->a->item[i];
 
 	it->state = I_DONE;
-	pages_free(it->pages);
-	it->pages = NULL;
+	sp_album_free(it->album);
+	it->album = NULL;
 	r->a->st.failed++;
 	event(r, ev, i, reason, 0, 0);
 }
@@ -893,8 +720,8 @@ transient(struct run *r, const struct req *q, const char *reason,
 			/* The whole album is fetched again. */
 			if (it->state != I_PAGING || q->pgen != it->pgen)
 				return;
-			pages_free(it->pages);
-			it->pages = NULL;
+			sp_album_free(it->album);
+			it->album = NULL;
 			it->pgen++;
 		}
 		if (it->tries == 0)
@@ -945,34 +772,17 @@ undelay(struct sp_api *a, double now, double *next)
 	}
 }
 
-/*
- * Learn from a 429: what got through in the window is the limit, and we
- * keep nine tenths of it.  Those still in flight, and this one, were sent
- * past the limit: they do not count.  Early in a run with no state from
- * an earlier one, we may not have sent a whole window's worth yet: the
- * count is then low, which errs on the safe side, and the raises correct
- * it.  (A rate from so short a span would not: a burst of 70 in a second
- * is not 35 a second.)
- */
-/* Whether raises are still held below what got through at the last 429. */
+/* In flight and sent before q: they may have got through. */
 static int
-capped(const struct sp_api *a, double rnow)
+sentbefore(const struct sp_api *a, const struct req *q)
 {
-	return a->refused > 0 && rnow - a->refusedt < PROBE * a->o.window;
-}
+	const struct req *f;
+	int n = 0;
 
-static void
-learn(struct sp_api *a, double now)
-{
-	double rnow = realtime();
-	size_t n = inwindow(a, now);
-
-	n = n > (size_t)a->inflight + 1 ? n - (size_t)a->inflight - 1 : 0;
-	if (a->limit <= 0 || (double)n * MARGIN < a->limit)
-		a->limit = fmax(1, floor((double)n * MARGIN));
-	if (!capped(a, rnow) || n < a->refused)
-		a->refused = n;
-	a->refusedt = floor(rnow);
+	for (f = a->flight; f != NULL; f = f->next)
+		if (f->sent < q->sent)
+			n++;
+	return n;
 }
 
 /* A 429: pause everything, learn the limit, or stop if told to wait long. */
@@ -982,10 +792,9 @@ ratelimited(struct run *r, const struct req *q, long ra, double now)
 	struct sp_api *a = r->a;
 	struct sp_json *j = a->j;
 	const char *reason = NULL;
-	double wait, until;
+	double wait;
 
 	a->st.r429++;
-	a->last429 = now;
 	if (q->body != NULL && sp_json_parse(j, q->body, q->len, 1, NULL) ==
 	    SP_JSON_OK)
 		reason = sp_json_str(j, sp_json_path(j, 0, "error.reason"),
@@ -993,57 +802,22 @@ ratelimited(struct run *r, const struct req *q, long ra, double now)
 	requeue(a, q);
 	if (reason != NULL && strcmp(reason, "QUOTA_EXCEEDED") == 0) {
 		a->retry_at = time(NULL) + (ra > 0 ? ra : 86400);
-		a->blocked = a->retry_at;
+		sp_pace_block(a->pace, a->retry_at);
 		stopwith(a, SP_API_STOP_QUOTA, SP_TEMPFAIL, "Spotify daily "
 		    "quota exhausted");
 		return;
 	}
+	sp_pace_learn(a->pace, now, sentbefore(a, q));
 	if (ra > a->o.max_wait) {
-		learn(a, now);
 		a->retry_at = time(NULL) + ra;
-		a->blocked = a->retry_at;
+		sp_pace_block(a->pace, a->retry_at);
 		stopwith(a, SP_API_STOP_WAIT, SP_TEMPFAIL, "Spotify asks to "
 		    "wait %ld s (Retry-After), longer than --max-wait %ld s",
 		    ra, a->o.max_wait);
 		return;
 	}
-	if (ra > 0) {
-		wait = (double)ra;
-		a->backoff = 0;
-	} else {
-		a->backoff = a->backoff > 0 ? fmin(a->backoff * 2, 60) : 1;
-		wait = a->backoff;
-	}
-	until = now + wait;
-	if (until > a->pause) {
-		if (a->pause <= now)
-			event(r, SP_API_EV_WAIT, -1, "HTTP 429", wait, 0);
-		a->pause = until;
-	}
-	learn(a, now);
-	/* The quiet window before a raise starts when sending resumes. */
-	a->raised = fmax(now, a->pause);
-}
-
-/*
- * Raise the learned limit slowly while no 429 comes, but not up to what
- * the API refused, where timing alone would draw the next 429, until a
- * few quiet windows suggest it may allow more now.
- */
-static void
-raise_limit(struct sp_api *a, double now)
-{
-	double cap;
-
-	if (now - a->raised < a->o.window)
-		return;
-	a->raised = now;
-	if (a->limit <= 0)
-		return;
-	cap = ceil(a->limit * RAISE);
-	if (capped(a, realtime()))
-		cap = fmin(cap, fmax(a->limit, floor(a->refused * NEAR)));
-	a->limit = cap;
+	if (sp_pace_wait(a->pace, now, ra, &wait))
+		event(r, SP_API_EV_WAIT, -1, "HTTP 429", wait, 0);
 }
 
 static void
@@ -1071,88 +845,24 @@ onauth(struct run *r, const struct req *q)
 	a->gen++;
 }
 
-/* Write the album with all its pages' items merged, parse it, deliver. */
+/* Every page of an album came: deliver it whole. */
 static void
 album_done(struct run *r, int i)
 {
 	struct sp_api *a = r->a;
 	struct item *it = &a->item[i];
-	struct pages *p = it->pages;
-	struct sp_json *pj;
-	struct sp_jsonw *w = a->w;
-	const char *buf;
-	char *copy;
+	char *text;
 	size_t len;
-	int k, e, t, tk, pg, arr;
 
-	if ((pj = sp_json_new()) == NULL)
-		goto fail;
-	/* The first body is parsed in a->j below; pages in pj. */
-	if (sp_json_parse(a->j, p->first, p->firstlen, 1, NULL) !=
+	text = sp_album_merge(it->album, a->j, a->w, &len);
+	sp_album_free(it->album);
+	it->album = NULL;
+	if (text != NULL && sp_json_parse(a->j, text, len, 1, NULL) ==
 	    SP_JSON_OK)
-		goto fail;
-	sp_jsonw_reset(w);
-	sp_jsonw_obj(w);
-	for (k = sp_json_first(a->j, 0); k >= 0; k = sp_json_next(a->j, 0,
-	    k)) {
-		sp_jsonw_key(w, sp_json_str(a->j, k, NULL));
-		if (strcmp(sp_json_str(a->j, k, NULL), "tracks") != 0 ||
-		    sp_json_type(a->j, k + 1) != SP_JSON_OBJECT) {
-			sp_jsonw_value(w, a->j, k + 1);
-			continue;
-		}
-		t = k + 1;
-		sp_jsonw_obj(w);
-		for (tk = sp_json_first(a->j, t); tk >= 0;
-		    tk = sp_json_next(a->j, t, tk)) {
-			const char *key = sp_json_str(a->j, tk, NULL);
-
-			sp_jsonw_key(w, key);
-			if (strcmp(key, "next") == 0) {
-				sp_jsonw_null(w);
-				continue;
-			}
-			if (strcmp(key, "items") != 0) {
-				sp_jsonw_value(w, a->j, tk + 1);
-				continue;
-			}
-			sp_jsonw_arr(w);
-			for (e = sp_json_first(a->j, tk + 1); e >= 0;
-			    e = sp_json_next(a->j, tk + 1, e))
-				sp_jsonw_value(w, a->j, e);
-			for (pg = 0; pg < p->n; pg++) {
-				if (sp_json_parse(pj, p->body[pg], p->len[pg],
-				    1, NULL) != SP_JSON_OK)
-					goto fail;
-				arr = sp_json_get(pj, 0, "items");
-				for (e = sp_json_first(pj, arr); e >= 0;
-				    e = sp_json_next(pj, arr, e))
-					sp_jsonw_value(w, pj, e);
-			}
-			sp_jsonw_end(w);
-		}
-		sp_jsonw_end(w);
-	}
-	sp_jsonw_end(w);
-	sp_json_free(pj);
-	pj = NULL;
-	if ((buf = sp_jsonw_buf(w, &len)) == NULL || (copy = malloc(len +
-	    1)) == NULL)
-		goto fail;
-	memcpy(copy, buf, len + 1);
-	sp_jsonw_reset(w);
-	pages_free(it->pages);
-	it->pages = NULL;
-	if (sp_json_parse(a->j, copy, len, 1, NULL) == SP_JSON_OK)
 		deliver(r, i, 200, a->j, 0, NULL);
 	else
 		giveup(r, i, SP_API_EV_FAILED, "album pages did not merge");
-	free(copy);
-	return;
-fail:
-	sp_json_free(pj);
-	sp_jsonw_reset(w);
-	giveup(r, i, SP_API_EV_FAILED, "album pages did not merge");
+	free(text);
 }
 
 /*
@@ -1164,30 +874,11 @@ paging(struct run *r, int i, const struct sp_json *j, int v,
     const char *body, size_t len)
 {
 	struct sp_api *a = r->a;
-	struct pages *p;
-	long long total;
-	int have, n, k;
+	int n, k;
 
-	if (sp_json_type(j, sp_json_path(j, v, "tracks.next")) !=
-	    SP_JSON_STRING || sp_json_int(j, sp_json_path(j, v,
-	    "tracks.total"), &total) != 0)
+	if ((n = sp_album_pages(j, v)) == 0 ||
+	    (a->item[i].album = sp_album_new(body, len, n)) == NULL)
 		return 0;
-	have = sp_json_count(j, sp_json_path(j, v, "tracks.items"));
-	if (have != PAGE || total <= PAGE || total > 100000)
-		return 0;
-	n = (int)((total - PAGE + PAGE - 1) / PAGE);
-	if ((p = calloc(1, sizeof(*p))) == NULL ||
-	    (p->body = calloc((size_t)n, sizeof(*p->body))) == NULL ||
-	    (p->len = calloc((size_t)n, sizeof(*p->len))) == NULL ||
-	    (p->first = malloc(len + 1)) == NULL) {
-		pages_free(p);
-		return 0;
-	}
-	memcpy(p->first, body, len);
-	p->first[len] = '\0';
-	p->firstlen = len;
-	p->n = p->left = n;
-	a->item[i].pages = p;
 	a->item[i].state = I_PAGING;
 	for (k = 0; k < n; k++) {
 		dq_push(&a->pageq, i, 0);
@@ -1202,7 +893,6 @@ answered(struct run *r, struct req *q, double now)
 {
 	struct sp_api *a = r->a;
 	struct sp_json *j = a->j;
-	struct pages *p;
 	int arr, e, i;
 
 	if ((e = sp_json_parse(j, q->body ? q->body : "", q->len, 1,
@@ -1216,7 +906,6 @@ answered(struct run *r, struct req *q, double now)
 		return;
 	}
 	if (q->type == R_PAGE) {
-		p = a->item[q->item[0]].pages;
 		if (a->item[q->item[0]].state != I_PAGING ||
 		    q->pgen != a->item[q->item[0]].pgen)
 			return;		/* a stale page */
@@ -1225,10 +914,10 @@ answered(struct run *r, struct req *q, double now)
 			transient(r, q, "album page without items", now);
 			return;
 		}
-		p->body[q->page] = q->body;
-		p->len[q->page] = q->len;
+		e = sp_album_page(a->item[q->item[0]].album, q->page, q->body,
+		    q->len);
 		q->body = NULL;
-		if (--p->left == 0)
+		if (e == 0)
 			album_done(r, q->item[0]);
 		return;
 	}
@@ -1329,6 +1018,9 @@ done(struct run *r, struct req *q, CURLcode cc, double now)
 	const char *msg;
 
 	curl_easy_getinfo(q->easy, CURLINFO_RESPONSE_CODE, &code);
+	if (sp_pace_landed(a->pace, now, q->sent, cc == CURLE_OK ? (int)code :
+	    0) != 0)
+		stopwith(a, SP_API_STOP_OTHER, SP_FATAL_IO, "out of memory");
 	if (cc != CURLE_OK) {
 		if (q->toolarge) {
 			int i;
@@ -1355,9 +1047,6 @@ done(struct run *r, struct req *q, CURLcode cc, double now)
 		return;
 	}
 	a->answered = 1;
-	/* Sent after the last 429 and let through: no more backoff. */
-	if (code != 429 && q->sent > a->last429)
-		a->backoff = 0;
 	switch (code) {
 	case 200:
 		answered(r, q, now);
@@ -1447,15 +1136,15 @@ done(struct run *r, struct req *q, CURLcode cc, double now)
 }
 
 /*
- * How long the rest will take: the requests left at the pace the run
- * keeps to (the learned window limit, --rate, or what the jobs in flight
- * get through at the latency seen so far), after the wait that is
- * running.  Not known before the first answer.
+ * How long the rest will take: the requests left, after the wait that is
+ * running, at what the jobs in flight get through at the latency seen so
+ * far (and --rate), under the window rule with the learned limit, and
+ * the last answer's latency.  Not known before the first answer.
  */
 static double
 eta(struct sp_api *a, double now)
 {
-	double left, pace;
+	double left, lat, pace;
 
 	if (a->lat_n == 0)
 		return -1;
@@ -1463,32 +1152,30 @@ eta(struct sp_api *a, double now)
 	if (a->o.batch && !a->nobatch)
 		left = ceil(left / MAXBATCH);
 	left += (double)(a->pageq.n / 2);
-	pace = a->o.jobs / fmax(a->lat_sum / a->lat_n, 1e-3);
+	lat = fmax(a->lat_sum / a->lat_n, 1e-3);
+	pace = a->o.jobs / lat;
 	if (a->o.rate > 0)
 		pace = fmin(pace, a->o.rate);
-	if (a->limit > 0)
-		pace = fmin(pace, a->limit / a->o.window);
-	return fmax(a->pause - now, 0) + left / pace;
+	return sp_pace_eta(a->pace, now, left - a->inflight, pace) +
+	    (left > 0 ? lat : 0);
 }
 
 static void
 progress(struct run *r, double now)
 {
 	struct sp_api *a = r->a;
-	size_t i, n = 0;
+	size_t n;
+	double pause = sp_pace_paused(a->pace);
 
 	a->st.elapsed = now - a->t0;
-	/* This run's sends of the last window: not an earlier run's. */
-	inwindow(a, now);
-	for (i = 0; i < a->nsent; i++)
-		if (a->sent[(a->senthead + i) % a->sentcap] >= a->t0)
-			n++;
+	/* This run's answers of the last window: not an earlier run's. */
+	n = sp_pace_count_since(a->pace, now, a->t0);
 	a->st.rate = a->lat_n == 0 ? 0 : (double)n / fmax(1,
 	    fmin(a->o.window, now - a->t0));
 	a->st.eta = eta(a, now);
 	a->st.tokens = sp_auth_requests(a->o.auth);
-	event(r, SP_API_EV_PROGRESS, -1, NULL, a->pause > now ?
-	    a->pause - now : 0, 0);
+	event(r, SP_API_EV_PROGRESS, -1, NULL, pause > now ? pause - now : 0,
+	    0);
 }
 
 static void
@@ -1496,8 +1183,11 @@ abort_all(struct sp_api *a)
 {
 	struct req *q;
 
+	double now = mono();
+
 	while ((q = a->flight) != NULL) {
 		landed(a, q);
+		(void)sp_pace_landed(a->pace, now, q->sent, 0);
 		req_free(q);
 	}
 }
@@ -1510,22 +1200,29 @@ sp_api_run(struct sp_api *a, sp_api_result_fn *result, sp_api_event_fn *ev,
 	struct CURLMsg *m;
 	struct req *q;
 	char err[SP_AUTH_ERRSIZE];
-	double now, next, send, tick = 0, prev;
+	double now, next, send, tick = 0, prev, pause;
+	time_t blocked;
 	int running, left, rc, ms, ndone;
 
-	a->t0 = a->raised = mono();
-	state_load(a);
-	if (a->blocked > time(NULL) && a->queue.n > 0) {
+	a->t0 = mono();
+	if (a->pace == NULL && (a->pace = sp_pace_new(a->o.window, a->o.rate,
+	    a->t0, realtime())) == NULL) {
+		stopwith(a, SP_API_STOP_OTHER, SP_FATAL_IO, "out of memory");
+		return a->status;
+	}
+	sp_pace_load(a->pace, a->o.state, a->t0);
+	blocked = sp_pace_blocked(a->pace);
+	if (blocked > time(NULL) && a->queue.n > 0) {
 		/* An earlier run was told to wait: wait, or stop if long. */
-		if (a->blocked - time(NULL) > a->o.max_wait) {
-			a->retry_at = a->blocked;
+		if (blocked - time(NULL) > a->o.max_wait) {
+			a->retry_at = blocked;
 			stopwith(a, SP_API_STOP_WAIT, SP_TEMPFAIL, "Spotify "
 			    "asked an earlier run to wait until then");
 			return a->status;
 		}
-		a->pause = a->t0 + (double)(a->blocked - time(NULL));
+		sp_pace_pause(a->pace, a->t0 + (double)(blocked - time(NULL)));
 		event(&r, SP_API_EV_WAIT, -1, "HTTP 429 to an earlier run",
-		    a->pause - a->t0, 0);
+		    sp_pace_paused(a->pace) - a->t0, 0);
 	}
 	if (a->queue.n > 0) {
 		rc = sp_auth_token(a->o.auth, 0, &a->token, err);
@@ -1537,8 +1234,8 @@ sp_api_run(struct sp_api *a, sp_api_result_fn *result, sp_api_event_fn *ev,
 	prev = mono();
 	for (;;) {
 		now = mono();
-		if (a->pause > prev)
-			a->st.waited += fmin(now, a->pause) - prev;
+		if ((pause = sp_pace_paused(a->pace)) > prev)
+			a->st.waited += fmin(now, pause) - prev;
 		prev = now;
 		if (sp_signal() != 0) {
 			stopwith(a, SP_API_STOP_OTHER, SP_SIGNALLED +
@@ -1548,7 +1245,7 @@ sp_api_run(struct sp_api *a, sp_api_result_fn *result, sp_api_event_fn *ev,
 		}
 		next = now + TICK;
 		undelay(a, now, &next);
-		raise_limit(a, now);
+		sp_pace_tick(a->pace, now);
 		if (fill(a, now, &send) != 0) {
 			stopwith(a, SP_API_STOP_OTHER, SP_FATAL_IO,
 			    "out of memory");
@@ -1591,7 +1288,7 @@ sp_api_run(struct sp_api *a, sp_api_result_fn *result, sp_api_event_fn *ev,
 		curl_multi_poll(a->multi, NULL, 0, ms, NULL);
 	}
 	progress(&r, mono());
-	state_save(a);
+	(void)sp_pace_save(a->pace, a->o.state, mono());	/* best effort */
 	if (a->st.failed > 0 || a->stop == SP_API_STOP_QUOTA ||
 	    a->stop == SP_API_STOP_WAIT)
 		a->status = sp_status_merge(a->status, SP_TEMPFAIL);

@@ -384,6 +384,36 @@ rate_limited() {
 	assert_equal "$(gets | grep -c ' 429$')" 0
 }
 
+@test "issue 13: a window it is not told (50 in 1 s): under 1% answered 429, and after the first wait every window filled to the limit" {
+	emu_start --rate-limit 50 --window 1
+	export SP_RATE_WINDOW=1
+	# 250 ids the catalog does not hold: each a request answered 404.
+	for ((i = 1; i <= 250; i++)); do printf '%022d\n' "$i"; done >"$T/in"
+	run -0 --separate-stderr sp-fetch -j 2 -t track "$T/in"
+	assert_equal "${#lines[@]}" 250
+	# The request log: 250 let through, and the 429s of the first burst
+	# only, those of the two in flight when the limit was hit.
+	jq -r 'select(.method == "GET") | "\(.t) \(.status)"' "$EMU_LOG" \
+	    >"$T/log"
+	assert_equal "$(grep -c ' 404$' "$T/log")" 250
+	n429=$(grep -c ' 429$' "$T/log")
+	[ "$n429" -ge 1 ] && [ "$n429" -le 2 ]
+	[ $((n429 * 100)) -lt $((250 + n429)) ]
+	# Not slower than the window allows: after the first wait, the 50th
+	# request let through after any other comes within the window (and
+	# 5% of it), where an even pace below the limit takes longer.
+	run -0 awk '
+	$2 == 429 { if (!w) w = $1; next }
+	w && $1 > w { t[n++] = $1 }
+	END {
+		if (n < 150) { print "only " n " after the wait"; exit 1 }
+		for (i = 0; i + 50 < n; i++)
+			if (t[i + 50] - t[i] > 1.05)
+				printf "%d: %.3f s for 50\n", i, t[i + 50] - t[i]
+	}' "$T/log"
+	assert_output ''
+}
+
 @test "sp-fetch: 429s without Retry-After: it waits 1 s, then 2 s, ...; every id once" {
 	emu_start --rate-limit 3 --window 2 --no-retry-after
 	export SP_RATE_WINDOW=2
