@@ -46,7 +46,7 @@ play() {
 	assert_output '1|2024-06-02T18:41:09Z|187422|5zr3QA7YeEEBY3ABp3e2zS|Paper Lanterns|The Quiet Harbour|Low Tide Signals|fwdbtn|trackdone|1|0|0|1717353481|0|linux|DE|extended
 2|2024-06-02T18:45:00Z|0|NULL|Undertow|Salt & Cedar|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|account'
 	run -0 sql 'SELECT * FROM tracks'
-	assert_output "$TRACK|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL"
+	assert_output "$TRACK|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|0"
 	run -0 sql 'SELECT (SELECT count(*) FROM albums) + (SELECT count(*) FROM artists)'
 	assert_output 0
 }
@@ -55,9 +55,9 @@ play() {
 	run -0 --separate-stderr sp-load -q "$L/track.ndjson"
 	assert_equal "$stderr" ''
 	run -0 sql 'SELECT * FROM tracks'
-	assert_output "$TRACK|Paper Lanterns|$ALBUM|241306|0|57|QZX7A2500117|1|2|6zr3QA7YeEEBY3ABp3e2zT|ok|2026-11-24T10:00:00Z"
+	assert_output "$TRACK|Paper Lanterns|$ALBUM|241306|0|57|QZX7A2500117|1|2|6zr3QA7YeEEBY3ABp3e2zT|ok|2026-11-24T10:00:00Z|0"
 	run -0 sql 'SELECT * FROM albums'
-	assert_output "$ALBUM|Low Tide Signals|album|2019-04|month|2019|10|NULL|NULL|NULL|ok|2026-11-24T10:00:00Z"
+	assert_output "$ALBUM|Low Tide Signals|album|2019-04|month|2019|10|NULL|NULL|NULL|ok|2026-11-24T10:00:00Z|0"
 	run -0 sql 'SELECT * FROM artists ORDER BY id'
 	assert_output "1sNf3RnQ8VdLm2Wp9XyZa0|Åsa Lind|NULL|NULL|NULL|NULL|NULL
 $ARTIST|The Quiet Harbour|NULL|NULL|NULL|NULL|NULL"
@@ -71,7 +71,7 @@ $TRACK|1sNf3RnQ8VdLm2Wp9XyZa0|1"
 @test "sp-load: an album record: the exact albums row" {
 	run -0 --separate-stderr sp-load -q "$L/album.ndjson"
 	run -0 sql 'SELECT * FROM albums'
-	assert_output "$ALBUM|Low Tide Signals|album|2019-04|month|2019|10|Harbour Records|33|0812345670021|ok|2026-11-20T08:30:00Z"
+	assert_output "$ALBUM|Low Tide Signals|album|2019-04|month|2019|10|Harbour Records|33|0812345670021|ok|2026-11-20T08:30:00Z|1"
 }
 
 @test "sp-load: an artist record with genres and families: artists, artist_genres in order, genres with their families" {
@@ -111,7 +111,7 @@ indie folk|folk'
 	sp-load -q "$L/track.ndjson"
 	sp-load -q <<<"{\"type\":\"track\",\"id\":\"$TRACK\",\"name\":null,\"popularity\":61,\"fetched_at\":\"2026-11-25T09:00:00Z\"}"
 	run -0 sql 'SELECT * FROM tracks'
-	assert_output "$TRACK|NULL|$ALBUM|241306|0|61|QZX7A2500117|1|2|6zr3QA7YeEEBY3ABp3e2zT|ok|2026-11-25T09:00:00Z"
+	assert_output "$TRACK|NULL|$ALBUM|241306|0|61|QZX7A2500117|1|2|6zr3QA7YeEEBY3ABp3e2zT|ok|2026-11-25T09:00:00Z|0"
 	# No "artists" key: the links stay.
 	run -0 sql 'SELECT count(*) FROM track_artists'
 	assert_output 2
@@ -121,7 +121,7 @@ indie folk|folk'
 	sp-load -q "$L/album.ndjson"
 	sp-load -q "$L/track.ndjson"
 	run -0 sql 'SELECT * FROM albums'
-	assert_output "$ALBUM|Low Tide Signals|album|2019-04|month|2019|10|Harbour Records|33|0812345670021|ok|2026-11-24T10:00:00Z"
+	assert_output "$ALBUM|Low Tide Signals|album|2019-04|month|2019|10|Harbour Records|33|0812345670021|ok|2026-11-24T10:00:00Z|1"
 }
 
 @test "sp-load: loading plays never downgrades an enriched track" {
@@ -206,7 +206,7 @@ sea shanty'
 	assert_output "2024-06-02T18:41:09Z|1000|$TRACK|Good One|extended
 2024-06-02T18:43:09Z|2000|NULL|Good Two|account"
 	run -0 sql 'SELECT * FROM tracks'
-	assert_output "$TRACK|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL"
+	assert_output "$TRACK|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|0"
 	run -0 sql 'SELECT id, name, genre_count, status FROM artists; SELECT count(*) FROM albums'
 	assert_output "$ARTIST|The Quiet Harbour|1|ok
 0"
@@ -285,7 +285,7 @@ sp-load: stdin:3: not a JSON object'
 	assert_equal "$stderr" 'sp-load: 0 records; 0 rejected'
 	run -0 sql 'SELECT count(*) FROM plays; PRAGMA user_version'
 	assert_output '0
-2'
+3'
 	run -0 --separate-stderr sp-load <<<$'\n  \n\t\n'
 	assert_equal "$stderr" 'sp-load: 0 records; 0 rejected'
 }
