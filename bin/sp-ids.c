@@ -85,31 +85,52 @@ static const char *const sql[] = {
 /*
  * Tracks: for each group of BY_ALBUM_MIN or more pending tracks and none
  * enriched, its most listened pending track, whose fetch gives the
- * album's id.  Albums: the albums of the groups' enriched tracks, not
- * fetched whole yet, whose listing pages cost fewer requests than the
- * group's pending tracks would one by one (50 tracks a page).  ?1 limit.
+ * album's id.  A group is an album and artist name; a compilation's
+ * tracks have as many artists, so an album name with several artists
+ * and BY_NAME_MIN or more pending tracks gives two, and when both turn
+ * out to be on the same compilation, its listing is taken for the album
+ * name alone (two tracks of other albums of the same name would not).
+ * Albums: the albums of the groups' enriched tracks, not fetched whole
+ * yet, whose listing pages cost fewer requests than the group's pending
+ * tracks would one by one (50 tracks a page).  ?1 limit.
  */
 #define BY_ALBUM_MIN	"3"
+#define BY_NAME_MIN	"4"
+#define REP(part, n)							\
+	" row_number() OVER " part " AS rank" n ","			\
+	" sum(status IS NULL) OVER " part " AS pending" n ","		\
+	" sum(status IS 'ok') OVER " part " AS ok" n ","		\
+	" sum(ms) OVER " part " AS ms" n
+#define ORDER	" ORDER BY status IS NULL DESC, ms DESC, id"		\
+	" RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
 static const char *const byalbumsql[] = {
 	[SP_KIND_TRACK] = GROUPS ","
-	    " r AS (SELECT id, row_number() OVER w AS rank,"
-	    " sum(status IS NULL) OVER w AS pending,"
-	    " sum(status IS 'ok') OVER w AS ok, sum(ms) OVER w AS ms"
-	    " FROM s WINDOW w AS (PARTITION BY al, ar"
-	    " ORDER BY status IS NULL DESC, ms DESC, id"
-	    " RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))"
-	    " SELECT id FROM r WHERE rank = 1 AND ok = 0 AND pending >= " BY_ALBUM_MIN
-	    " GROUP BY id ORDER BY max(ms) DESC, id LIMIT ?1",
+	    " r AS (SELECT id," REP("w", "") "," REP("v", "2") ","
+	    " min(ar) OVER v AS ar1, max(ar) OVER v AS ar2"
+	    " FROM s WINDOW w AS (PARTITION BY al, ar" ORDER "),"
+	    " v AS (PARTITION BY al" ORDER "))"
+	    " SELECT id FROM r"
+	    " WHERE (rank = 1 AND ok = 0 AND pending >= " BY_ALBUM_MIN ")"
+	    " OR (rank2 <= 2 AND ok2 = 0 AND pending2 >= " BY_NAME_MIN
+	    " AND ar1 <> ar2)"
+	    " GROUP BY id ORDER BY max(ms, ms2) DESC, id LIMIT ?1",
 	[SP_KIND_ALBUM] = GROUPS ","
-	    " p AS (SELECT al, ar, count(*) AS n, sum(ms) AS ms FROM s"
-	    " WHERE status IS NULL GROUP BY al, ar),"
-	    " k AS (SELECT DISTINCT al, ar, album_id FROM s"
-	    " WHERE status = 'ok' AND album_id IS NOT NULL)"
-	    " SELECT k.album_id FROM k JOIN p ON p.al = k.al AND p.ar = k.ar"
-	    " JOIN albums a ON a.id = k.album_id"
-	    " WHERE a.tracks_listed = 0 AND a.status IS NOT 'not_found'"
+	    " c AS (SELECT al, album_id, count(*) AS n FROM s"
+	    " WHERE status = 'ok' GROUP BY al, album_id),"
+	    " k AS (SELECT DISTINCT s.al, s.ar, s.album_id,"
+	    " a.album_type IS 'compilation' AND c.n >= 2 AS byname,"
+	    " a.total_tracks AS n"
+	    " FROM s JOIN albums a ON a.id = s.album_id"
+	    " JOIN c ON c.al = s.al AND c.album_id = s.album_id"
+	    " WHERE s.status = 'ok' AND a.tracks_listed = 0"
+	    " AND a.status IS NOT 'not_found'),"
+	    " p AS (SELECT DISTINCT al, ar, id, ms FROM s"
+	    " WHERE status IS NULL)"
+	    " SELECT k.album_id FROM k JOIN p ON p.al = k.al"
+	    " AND (k.byname OR p.ar = k.ar)"
 	    " GROUP BY k.album_id"
-	    " HAVING sum(p.n) > max(1, (coalesce(a.total_tracks, 0) + 49) / 50)"
+	    " HAVING count(DISTINCT p.id) > max(1, (coalesce(max(k.n), 0)"
+	    " + 49) / 50)"
 	    " ORDER BY sum(p.ms) DESC, k.album_id LIMIT ?1",
 };
 
