@@ -125,13 +125,12 @@ static const char *const byalbumsql[] = {
 	    " WHERE s.status = 'ok' AND a.tracks_listed = 0"
 	    " AND a.status IS NOT 'not_found'),"
 	    " p AS (SELECT DISTINCT al, ar, id, ms FROM s"
-	    " WHERE status IS NULL)"
-	    " SELECT k.album_id FROM k JOIN p ON p.al = k.al"
-	    " AND (k.byname OR p.ar = k.ar)"
-	    " GROUP BY k.album_id"
-	    " HAVING count(DISTINCT p.id) > max(1, (coalesce(max(k.n), 0)"
-	    " + 49) / 50)"
-	    " ORDER BY sum(p.ms) DESC, k.album_id LIMIT ?1",
+	    " WHERE status IS NULL),"
+	    " m AS (SELECT DISTINCT k.album_id, k.n, p.id, p.ms"
+	    " FROM k JOIN p ON p.al = k.al AND (k.byname OR p.ar = k.ar))"
+	    " SELECT album_id FROM m GROUP BY album_id"
+	    " HAVING count(*) > max(1, (coalesce(max(n), 0) + 49) / 50)"
+	    " ORDER BY sum(ms) DESC, album_id LIMIT ?1",
 };
 
 /* Whether any track is enriched: artists and albums come from tracks. */

@@ -654,3 +654,43 @@ teardown() {
 	SIZE=3000 run -0 --separate-stderr bash "$BATS_TEST_DIRNAME/crash-trials.sh" 3 1
 	assert_regex "$output" '^crash-trials: 4 passed, 0 failed \([0-4] killed mid-run\)$'
 }
+
+@test "issue 13: a track from an album's listing enriches a played pending track only: never a fetched one, an unplayed one, or one the listing relinked" {
+	local F="$BATS_TEST_DIRNAME/fixtures/sp-normalize"
+	# Played: Paper Lanterns (fetched whole), Harbour Lights (pending),
+	# Undertow (pending; the listing names it through linked_from).
+	# Nachtzug nach Zürich is listed but nobody played it.
+	head -n 1 "$L/play.ndjson" >"$BATS_TEST_TMPDIR/plays"
+	for id in 5AjxvUlKsiC47wqaMl9Xvq 4iV5W9uYEdYUVa79Axb7Rh; do
+		head -n 1 "$L/play.ndjson" | jq -c --arg id "$id" '.track_id = $id'
+	done >>"$BATS_TEST_TMPDIR/plays"
+	sp-load -q "$BATS_TEST_TMPDIR/plays" "$L/track.ndjson"
+	before=$(sql "SELECT * FROM tracks WHERE id = '$TRACK'")
+	run -0 --separate-stderr bash -c 'sp-normalize "$1" 2>/dev/null | sp-load' _ \
+	    "$F/album-full.ndjson"
+	assert_equal "$stderr" 'sp-load: 7 records: 3 album, 4 listed track (1 enriched); 0 rejected'
+	run -0 sql 'SELECT id, name, album_id, duration_ms, explicit, popularity,
+	    isrc, disc_number, track_number, linked_id, status, from_listing
+	    FROM tracks ORDER BY id'
+	assert_output "4iV5W9uYEdYUVa79Axb7Rh|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|0
+5AjxvUlKsiC47wqaMl9Xvq|Harbour Lights|$ALBUM|187000|0|NULL|NULL|1|1|NULL|ok|1
+$TRACK|Paper Lanterns|$ALBUM|241306|0|57|QZX7A2500117|1|2|6zr3QA7YeEEBY3ABp3e2zT|ok|0"
+	assert_equal "$(sql "SELECT * FROM tracks WHERE id = '$TRACK'")" "$before"
+	# The unplayed track made no row, nor did its artist.
+	assert_equal "$(sql "SELECT count(*) FROM track_artists
+	    WHERE track_id = '3n3Ppam7vgaVa1iaRUc9Lp'
+	    UNION ALL SELECT count(*) FROM artists
+	    WHERE id = '6sFIWsNpZYqfjUpaCgueju'")" $'0\n0'
+	assert_equal "$(sql "SELECT artist_id, position FROM track_artists
+	    WHERE track_id = '5AjxvUlKsiC47wqaMl9Xvq'")" "$ARTIST|0"
+	# Albums fetched whole are marked; loading again changes nothing.
+	assert_equal "$(sql "SELECT id, tracks_listed FROM albums ORDER BY id")" \
+	    $'1DFixLWuPkv3KT3TnV35m3|1\n2noRn2Aes5aoNVsU6iWThc|1\n8iq9y7AjzQHb6BAEcn6zJ4|1'
+	dump >"$BATS_TEST_TMPDIR/once"
+	sp-normalize "$F/album-full.ndjson" 2>/dev/null | sp-load -q
+	dump | diff -u "$BATS_TEST_TMPDIR/once" -
+	# A full track fetched later takes the listing's place.
+	sp-normalize "$F/track-full.ndjson" 2>/dev/null | jq -c 'select(.type == "track") | .id = "5AjxvUlKsiC47wqaMl9Xvq"' | sp-load -q
+	assert_equal "$(sql "SELECT from_listing, isrc IS NOT NULL FROM tracks
+	    WHERE id = '5AjxvUlKsiC47wqaMl9Xvq'")" '0|1'
+}
