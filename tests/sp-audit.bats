@@ -271,7 +271,7 @@ sp-audit: 1 check over its threshold: genre-format'
 	run -0 sp-audit --json
 	run -0 jq -c '[.pass, .failed, (.checks[] | select(.name == "nulls") |
 	    .columns[] | select(.column == "albums.label"))]' <<<"$output"
-	assert_output '[true,[],{"column":"albums.label","required":false,"api":0,"pending":3}]'
+	assert_output '[true,[],{"column":"albums.label","required":false,"api":0,"pending":3,"listing":0}]'
 }
 
 @test "sp-audit: --sample with a seed is the same every time, and another seed differs" {
@@ -404,4 +404,19 @@ sp-audit: refetch: 4 of 4 records not compared'
 	rm -rf "$RO_DIR"
 	assert_output "$want"
 	assert_equal "$stderr" "sp-audit: $SP_DB: opened read-only (its folder is not writable)"
+}
+
+@test "issue 13: tracks enriched from an album's listing have no ISRC or popularity by design: counted apart, not a defect" {
+	store listing
+	run -0 --separate-stderr sp-audit
+	assert_line '  tracks.popularity                                    1            0'
+	assert_line '  tracks.isrc                                          0            0'
+	assert_line "  tracks.popularity: none in 2 tracks enriched from their album's listing, which has none (by design)"
+	assert_line "  tracks.isrc: none in 2 tracks enriched from their album's listing, which has none (by design)"
+	run -0 sp-audit -q
+	assert_output 'sp-audit: all checks pass'
+	run -0 sp-audit --json
+	run -0 jq -c '[.checks[] | select(.name == "nulls") | .columns[] |
+	    select(.column == "tracks.isrc" or .column == "tracks.popularity")]' <<<"$output"
+	assert_output '[{"column":"tracks.popularity","required":false,"api":1,"pending":0,"listing":2},{"column":"tracks.isrc","required":false,"api":0,"pending":0,"listing":2}]'
 }
