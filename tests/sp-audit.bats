@@ -420,3 +420,25 @@ sp-audit: refetch: 4 of 4 records not compared'
 	    select(.column == "tracks.isrc" or .column == "tracks.popularity")]' <<<"$output"
 	assert_output '[{"column":"tracks.popularity","required":false,"api":1,"pending":0,"listing":2},{"column":"tracks.isrc","required":false,"api":0,"pending":0,"listing":2}]'
 }
+
+@test "issue 13: a store of schema 2 that can only be read is audited as it is, the columns of schema 3 shown by views; a writable one is migrated" {
+	store
+	want=$(sp-audit | sed 1d)	# the path aside
+	sql 'ALTER TABLE tracks DROP COLUMN from_listing;
+	    ALTER TABLE albums DROP COLUMN tracks_listed;
+	    PRAGMA user_version = 2' >/dev/null
+	cp "$SP_DB" "$BATS_TEST_TMPDIR/v2.db"
+	ro_store
+	run -0 --separate-stderr as_reader sp-audit
+	run -0 --separate-stderr as_reader sp-ids --by-album albums
+	assert_equal "$(as_reader sp-audit 2>/dev/null | sed 1d)" "$want"
+	assert_equal "$(sqlite3 "$SP_DB" 'PRAGMA user_version')" 2
+	rm -rf "$RO_DIR"
+	export SP_DB=$BATS_TEST_TMPDIR/v2.db
+	assert_equal "$(sp-audit | sed 1d)" "$want"
+	assert_equal "$(sql 'PRAGMA user_version; SELECT count(*) FROM tracks
+	    WHERE from_listing = 0; SELECT sum(tracks_listed) FROM albums')" \
+	    "3
+$(sql 'SELECT count(*) FROM tracks')
+$(sql 'SELECT count(*) FROM albums WHERE label IS NOT NULL OR popularity IS NOT NULL OR upc IS NOT NULL')"
+}
