@@ -442,3 +442,15 @@ sp-audit: refetch: 4 of 4 records not compared'
 $(sql 'SELECT count(*) FROM tracks')
 $(sql 'SELECT count(*) FROM albums WHERE label IS NOT NULL OR popularity IS NOT NULL OR upc IS NOT NULL')"
 }
+
+@test "issue 13: --refetch: the ISRC a listing did not give is no difference; the same gap in a track fetched on its own is" {
+	pipeline
+	sql "UPDATE tracks SET isrc = NULL, popularity = NULL, from_listing = 1
+	    WHERE id = '25fLBVqRctMhHzvcVShBUS'"
+	run -0 --separate-stderr sp-audit -q --refetch 200
+	assert_output 'sp-audit: all checks pass'
+	sql "UPDATE tracks SET from_listing = 0
+	    WHERE id = '25fLBVqRctMhHzvcVShBUS'"
+	run -1 --separate-stderr sp-audit -q --refetch 200
+	assert_line '        track  25fLBVqRctMhHzvcVShBUS  isrc  -  "GBXV99160056"'
+}
