@@ -207,7 +207,7 @@ struct load_ctx {
 	struct timespec		 begun;
 	unsigned long long	 count[NKIND];
 	unsigned long long	 newplays;
-	int			 islisted;	/* the record is one */
+	int			 islisted;	/* 1: the record is one, 2: wanted */
 	unsigned long long	 listed;	/* tracks from listings */
 	unsigned long long	 listedok;	/* of them, stored */
 	unsigned long long	 rejected;
@@ -610,7 +610,7 @@ load_track(struct load_ctx *ctx)
 		ctx->islisted = 1;
 		if ((rc = wanted(ctx, v)) <= 0)
 			return rc < 0 ? SP_FATAL_DB : SP_OK;
-		ctx->listedok++;
+		ctx->islisted = 2;	/* and wanted */
 	} else
 		setint(&v[TRACK_LISTING], 0);
 	a[0].null = 1;
@@ -899,8 +899,10 @@ on_record(struct sp_rec *rec, void *arg)
 	}
 	if (rc == SP_REJECTED)
 		ctx->rejected++;
-	else if (rc == SP_OK && ctx->islisted)
+	else if (rc == SP_OK && ctx->islisted) {
 		ctx->listed++;
+		ctx->listedok += ctx->islisted == 2;
+	}
 	else if (rc == SP_OK)
 		ctx->count[err >= 0 ? K_ERROR : k]++;
 	else
