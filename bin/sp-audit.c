@@ -255,7 +255,18 @@ static const struct check checks[NCHECK] = {
 #define NULLCOL(n, t, c, req)						\
 	"SELECT " #n ", '" t "." c "', " #req ", "			\
 	"coalesce(sum(status = 'ok' AND " c " IS NULL), 0), "		\
-	"coalesce(sum(status IS NULL AND " c " IS NULL), 0) FROM " t
+	"coalesce(sum(status IS NULL AND " c " IS NULL), 0), 0 FROM " t
+/*
+ * A track's ISRC and popularity are not in its album's track listing: a
+ * track enriched from one has none by design, counted apart.
+ */
+#define LISTCOL(n, c)							\
+	"SELECT " #n ", 'tracks." c "', 0, "				\
+	"coalesce(sum(status = 'ok' AND " c " IS NULL"			\
+	" AND NOT from_listing), 0), "					\
+	"coalesce(sum(status IS NULL AND " c " IS NULL), 0), "		\
+	"coalesce(sum(status = 'ok' AND " c " IS NULL"			\
+	" AND from_listing), 0) FROM tracks"
 /*
  * An album's label, popularity and upc come only with the album itself:
  * a track embeds its album without them.  An album that has none of the
@@ -269,7 +280,7 @@ static const struct check checks[NCHECK] = {
 	"coalesce(sum(status = 'ok' AND " c " IS NULL AND NOT "	\
 	EMBEDDED "), 0), "						\
 	"coalesce(sum((status IS NULL OR (status = 'ok' AND "		\
-	EMBEDDED ")) AND " c " IS NULL), 0) FROM albums"
+	EMBEDDED ")) AND " c " IS NULL), 0), 0 FROM albums"
 #define NULLROW(t, c)							\
 	"SELECT '" t "." c "', id FROM " t				\
 	" WHERE status = 'ok' AND " c " IS NULL"
@@ -337,10 +348,10 @@ static const char *const sql[NSTMT] = {
 	    " UNION ALL " NULLCOL(6, "tracks", "track_number", 1)
 	    " UNION ALL SELECT 7, 'tracks.artists', 1,"
 	    " coalesce(sum(t.status = 'ok' AND " NOARTISTS "), 0),"
-	    " coalesce(sum(t.status IS NULL AND " NOARTISTS "), 0)"
+	    " coalesce(sum(t.status IS NULL AND " NOARTISTS "), 0), 0"
 	    " FROM tracks t"
-	    " UNION ALL " NULLCOL(8, "tracks", "popularity", 0)
-	    " UNION ALL " NULLCOL(9, "tracks", "isrc", 0)
+	    " UNION ALL " LISTCOL(8, "popularity")
+	    " UNION ALL " LISTCOL(9, "isrc")
 	    " UNION ALL " NULLCOL(10, "albums", "name", 1)
 	    " UNION ALL " NULLCOL(11, "albums", "album_type", 1)
 	    " UNION ALL " NULLCOL(12, "albums", "release_date", 1)
@@ -524,7 +535,7 @@ static const char *const sql[NSTMT] = {
 	    " WHERE ag.artist_id = ?1 ORDER BY ag.position",
 	[S_STORED_TRACK] =
 	    "SELECT t.name, t.duration_ms, t.explicit, t.isrc, t.album_id,"
-	    " t.linked_id, al.release_date FROM tracks t"
+	    " t.linked_id, al.release_date, t.from_listing FROM tracks t"
 	    " LEFT JOIN albums al ON al.id = t.album_id WHERE t.id = ?1",
 	[S_STORED_ARTIST] =
 	    "SELECT name, genre_count FROM artists WHERE id = ?1",
@@ -550,6 +561,7 @@ struct nullcol {
 	int		 required;
 	long long	 api;		/* enriched, but the API gave none */
 	long long	 pending;	/* not fetched yet */
+	long long	 listing;	/* from an album's listing: none there */
 };
 
 #define NNULLCOL	32
@@ -990,6 +1002,7 @@ json_check(struct audit *a, int pass)
 			sp_jsonw_bool(w, a->nulls[i].required);
 			jint(w, "api", a->nulls[i].api);
 			jint(w, "pending", a->nulls[i].pending);
+			jint(w, "listing", a->nulls[i].listing);
 			sp_jsonw_end(w);
 		}
 		sp_jsonw_end(w);
@@ -1370,6 +1383,7 @@ nulls_table(struct audit *a)
 		n->required = sqlite3_column_int(st, 2);
 		n->api = sqlite3_column_int64(st, 3);
 		n->pending = sqlite3_column_int64(st, 4);
+		n->listing = sqlite3_column_int64(st, 5);
 	}
 	if (done(a, st, rc) != SP_OK)
 		return SP_FATAL_DB;
@@ -1385,6 +1399,12 @@ nulls_table(struct audit *a)
 		    (unsigned long long)n->api, x), sp_fmt_count(
 		    (unsigned long long)n->pending, y));
 	}
+	for (i = 0; i < a->nnulls; i++)
+		if (a->nulls[i].listing > 0)
+			printf("  %s: none in %s tracks enriched from their "
+			    "album's listing, which has none (by design)\n",
+			    a->nulls[i].col, sp_fmt_count((unsigned long long)
+			    a->nulls[i].listing, x));
 	return SP_OK;
 }
 
@@ -1711,6 +1731,10 @@ compare_track(struct audit *a, const char *id, const struct sp_json *j,
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		for (i = 0; i < (int)NITEMS(trackfields); i++) {
 			f = &trackfields[i];
+			/* A listing has no ISRC: stored none by design. */
+			if (strcmp(f->name, "isrc") == 0 &&
+			    sqlite3_column_int(st, (int)NITEMS(trackfields)))
+				continue;
 			v = f->path != NULL ? sp_json_path(j, o, f->path) :
 			    sp_json_get(j, o, "id");
 			s = f->numeric ? json_text(j, v, buf) :

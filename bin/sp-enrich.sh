@@ -4,10 +4,16 @@
 # its tracks, albums and artists, and checks the store.  It is the
 # pipelines of the small programs, which stay the interface:
 #   sp-history EXPORT... | sp-load
+#   sp-ids --by-album tracks | sp-fetch | sp-normalize | sp-load
+#   sp-ids --by-album albums | sp-fetch | sp-normalize | sp-load
 #   sp-ids tracks  | sp-fetch | sp-normalize | sp-load
 #   sp-ids albums  | sp-fetch | sp-normalize | sp-load
 #   sp-ids artists | sp-fetch | sp-normalize | sp-load
 #   sp-audit -q
+# Album-first: a track of each album the export names three or more
+# pending tracks of, which gives the album's id; then those albums whose
+# listing costs fewer requests than their pending tracks, each listing
+# enriching the played tracks it holds; then the rest one by one.
 # Run again, it resumes: sp-ids lists only what is still pending.  The
 # first stage that did not finish gives its exit status; on 75 the time
 # to come back is said again as the last line.
@@ -115,17 +121,26 @@ st=$(status history load)
 progress=
 [ -n "$q" ] || [ ! -t 2 ] || progress=--progress
 
-for kind in tracks albums artists; do
+# stage NAME SP-IDS-ARGS...: one enrichment pipeline.
+stage() {
+	name=$1
+	shift
 	: >"$tmp/fetch.err"
-	{ sp-ids $q "$kind"; echo $? >"$tmp/ids"; } |
+	{ sp-ids $q "$@"; echo $? >"$tmp/ids"; } |
 	    { { sp-fetch $q $progress 2>&1 >&3 3>&-; echo $? >"$tmp/fetch"; } |
 	    tee "$tmp/fetch.err" >&2; } 3>&1 |
 	    { sp-normalize; echo $? >"$tmp/normalize"; } |
 	    { sp-load $q; echo $? >"$tmp/load"; }
 	st=$(status ids fetch normalize load)
-	[ "$st" -le 1 ] || stopped "$kind" "$st"
+	[ "$st" -le 1 ] || stopped "$name" "$st"
 	[ "$final" -ne 0 ] || final=$st
-done
+}
+
+stage "tracks, one per album" --by-album tracks
+stage "album listings" --by-album albums
+stage tracks tracks
+stage albums albums
+stage artists artists
 
 sp-audit -q
 st=$?

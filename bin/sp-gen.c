@@ -143,6 +143,7 @@ static long long albums = -1;
 static long long artists = -1;
 static long long days = 365;
 static long long missing;
+static long long peralbum = -1;
 static long long plays = 1000;
 static const char *start = "2023-01-01";
 static long long tracks = 200;
@@ -154,6 +155,7 @@ static const struct option longopts[] = {
 	{ "days",	required_argument,	NULL,	'd' },
 	{ "help",	no_argument,		NULL,	'h' },
 	{ "missing",	required_argument,	NULL,	'm' },
+	{ "per-album",	required_argument,	NULL,	'p' },
 	{ "plays",	required_argument,	NULL,	'n' },
 	{ "seed",	required_argument,	NULL,	's' },
 	{ "start",	required_argument,	NULL,	'S' },
@@ -300,9 +302,9 @@ static const double hours[24] = {
 static _Noreturn void
 usage(FILE *f, int status)
 {
-	fputs("usage: sp-gen [-hV] [-A n] [-a n] [-d n] [-m n] [-n n] [-r n] "
-	    "[-S date]\n"
-	    "              [-s seed] [-t n] outdir\n"
+	fputs("usage: sp-gen [-hV] [-A n] [-a n] [-d n] [-m n] [-n n] [-p n] "
+	    "[-r n]\n"
+	    "              [-S date] [-s seed] [-t n] outdir\n"
 	    "  -A, --account n   also write n plays of account data "
 	    "(default 0)\n"
 	    "  -a, --albums n    albums (default: tracks / 10)\n"
@@ -311,6 +313,8 @@ usage(FILE *f, int status)
 	    "  -m, --missing n   plays of tracks not in the catalog "
 	    "(default 0)\n"
 	    "  -n, --plays n     plays in the export (default 1000)\n"
+	    "  -p, --per-album n tracks played of each album, at most "
+	    "(default: all)\n"
 	    "  -r, --artists n   artists (default: tracks / 5)\n"
 	    "  -S, --start date  first day, YYYY-MM-DD (default "
 	    "2023-01-01)\n"
@@ -1277,6 +1281,30 @@ music(struct stream *s, struct play *p)
 	    strcmp(p->rend, "backbtn") == 0;
 }
 
+/*
+ * The track the listener plays for track index i: with --per-album n,
+ * only the first n tracks of each album are in the listener's library,
+ * and a pick past them plays one of those.
+ */
+static const struct track *
+library(const struct cat *c, size_t i)
+{
+	const struct album *al = &c->al[c->tr[i].album];
+	size_t k = i - al->first;
+
+	if (peralbum < 0 || k < (size_t)peralbum)
+		return &c->tr[i];
+	return &c->tr[al->first + k % (size_t)peralbum];
+}
+
+/* The end of album al's tracks that the listener plays. */
+static size_t
+album_end(const struct album *al)
+{
+	return al->first + (peralbum >= 0 && (size_t)peralbum < al->ntracks ?
+	    (size_t)peralbum : al->ntracks);
+}
+
 static void
 stream_next(struct stream *s, struct play *p, time_t t0)
 {
@@ -1314,10 +1342,10 @@ stream_next(struct stream *s, struct play *p, time_t t0)
 	} else if (s->next_in_album >= 0) {
 		p->t = &c->tr[s->next_in_album++];
 		al = &c->al[p->t->album];
-		if ((size_t)s->next_in_album >= al->first + al->ntracks)
+		if ((size_t)s->next_in_album >= album_end(al))
 			s->next_in_album = -1;
 	} else
-		p->t = &c->tr[zipf(s)];
+		p->t = library(c, zipf(s));
 	if (p->row == ROW_MUSIC)
 		music(s, p);
 	p->shuffle = s->shuffle;
@@ -1667,7 +1695,7 @@ main(int argc, char *argv[])
 	long long v;
 	int ch, status;
 
-	while ((ch = getopt_long(argc, argv, "A:a:d:hm:n:r:S:s:t:V", longopts,
+	while ((ch = getopt_long(argc, argv, "A:a:d:hm:n:p:r:S:s:t:V", longopts,
 	    NULL)) != -1)
 		switch (ch) {
 		case 'A':
@@ -1693,6 +1721,11 @@ main(int argc, char *argv[])
 		case 'n':
 			if (sp_opt_long("plays", optarg, 0, 100000000,
 			    &plays) != 0)
+				exit(SP_USAGE);
+			break;
+		case 'p':
+			if (sp_opt_long("per-album", optarg, 1, 10000000,
+			    &peralbum) != 0)
 				exit(SP_USAGE);
 			break;
 		case 'r':

@@ -94,7 +94,10 @@ static const struct field trackf[] = {
 	{ "isrc", "isrc", F_STR, 0 },
 	{ "disc_number", "disc_number", F_INT, 0 },
 	{ "track_number", "track_number", F_INT, 0 },
+	{ "from_listing", "from_listing", F_BOOL, 0 },	/* absent: false */
 };
+#define TRACK_LINKED	2	/* trackf[] indexes */
+#define TRACK_LISTING	11
 
 static const struct field albumf[] = {
 	{ "id", "id", F_ALBUM, 1 },
@@ -108,6 +111,7 @@ static const struct field albumf[] = {
 	{ "label", "label", F_STR, 0 },
 	{ "popularity", "popularity", F_INT, 0 },
 	{ "upc", "upc", F_STR, 0 },
+	{ "tracks_listed", "tracks_listed", F_BOOL, 0 }, /* album records */
 };
 
 static const struct field artistf[] = {
@@ -138,7 +142,7 @@ enum {
 	/* Fixed. */
 	S_PENDING_TRACK, S_REF_ARTIST, S_DEL_TRACK_ARTISTS,
 	S_ADD_TRACK_ARTIST, S_DEL_GENRES, S_ADD_GENRE, S_GENRE_FAMILY,
-	S_GENRE, S_NF_TRACK, S_NF_ALBUM, S_NF_ARTIST, NSTMT
+	S_GENRE, S_NF_TRACK, S_NF_ALBUM, S_NF_ARTIST, S_WANTED, NSTMT
 };
 
 static const char *const fixedsql[] = {
@@ -167,6 +171,9 @@ static const char *const fixedsql[] = {
 	[S_NF_ARTIST] = "INSERT INTO artists(id, fetched_at, status) "
 	    "VALUES (?1, ?2, 'not_found') ON CONFLICT(id) DO UPDATE SET "
 	    "status = 'not_found', fetched_at = excluded.fetched_at",
+	/* Whether a track from an album's listing is wanted: played, pending. */
+	[S_WANTED] = "SELECT 1 FROM tracks WHERE id = ?1 AND status IS NULL "
+	    "AND EXISTS (SELECT 1 FROM plays WHERE track_id = ?1)",
 };
 
 enum kind { K_PLAY, K_TRACK, K_ALBUM, K_ARTIST, K_ERROR, NKIND };
@@ -200,6 +207,9 @@ struct load_ctx {
 	struct timespec		 begun;
 	unsigned long long	 count[NKIND];
 	unsigned long long	 newplays;
+	int			 islisted;	/* 1: the record is one, 2: wanted */
+	unsigned long long	 listed;	/* tracks from listings */
+	unsigned long long	 listedok;	/* of them, stored */
 	unsigned long long	 rejected;
 };
 
@@ -556,6 +566,36 @@ track_artists(struct load_ctx *ctx, const struct val *id, int pass,
 	return SP_OK;
 }
 
+/*
+ * Whether the track of a listing record (v) is wanted: played, still
+ * pending, and listed under its own id (a relinked item leaves the id
+ * played to be fetched on its own).  1, 0, or -1 on a database error.
+ */
+static int
+wanted(struct load_ctx *ctx, const struct val *v)
+{
+	sqlite3_stmt *st = ctx->st[S_WANTED];
+	int rc;
+
+	if (!v[TRACK_LINKED].null)
+		return 0;
+	bind(st, v, 1);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		dberr(ctx);
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
+/*
+ * A track record.  One from an album's listing ("from_listing": true)
+ * enriches a track that was played and is pending, and nothing else: it
+ * never overwrites a fetched track, nor makes rows of tracks nobody
+ * played.  A full track clears from_listing.
+ */
 static int
 load_track(struct load_ctx *ctx)
 {
@@ -566,6 +606,13 @@ load_track(struct load_ctx *ctx)
 
 	if ((rc = extract(ctx, 0, trackf, N(trackf), v)) != SP_OK)
 		return rc;
+	if (!v[TRACK_LISTING].null && v[TRACK_LISTING].i) {
+		ctx->islisted = 1;
+		if ((rc = wanted(ctx, v)) <= 0)
+			return rc < 0 ? SP_FATAL_DB : SP_OK;
+		ctx->islisted = 2;	/* and wanted */
+	} else
+		setint(&v[TRACK_LISTING], 0);
 	a[0].null = 1;
 	album = sp_json_get(ctx->j, 0, "album");
 	if (album >= 0 && sp_json_type(ctx->j, album) == SP_JSON_OBJECT) {
@@ -575,6 +622,9 @@ load_track(struct load_ctx *ctx)
 			return rc;
 		a[0] = v[4];
 		a[1] = v[1];
+		/* Not fetched whole: 0 for a new row, else left alone. */
+		a[N(albumf) - 1].null = 0;
+		a[N(albumf) - 1].i = 0;
 		if (a[0].null) {
 			sp_warnx_at(ctx->pos, "missing \"album.id\"");
 			return SP_REJECTED;
@@ -606,6 +656,8 @@ load_album(struct load_ctx *ctx)
 
 	if ((rc = extract(ctx, 0, albumf, N(albumf), v)) != SP_OK)
 		return rc;
+	/* An album record is a fetched album, with its track listing. */
+	setint(&v[N(albumf) - 1], 1);
 	return run_once(ctx, S_ALBUM, v, N(albumf), 0);
 }
 
@@ -824,6 +876,7 @@ on_record(struct sp_rec *rec, void *arg)
 		clock_gettime(CLOCK_MONOTONIC, &ctx->begun);
 	}
 	ctx->pending++;
+	ctx->islisted = 0;
 	if (err >= 0 && k != K_ERROR)
 		rc = load_error(ctx, (enum kind)k, err);
 	else switch (k) {
@@ -846,6 +899,10 @@ on_record(struct sp_rec *rec, void *arg)
 	}
 	if (rc == SP_REJECTED)
 		ctx->rejected++;
+	else if (rc == SP_OK && ctx->islisted) {
+		ctx->listed++;
+		ctx->listedok += ctx->islisted == 2;
+	}
 	else if (rc == SP_OK)
 		ctx->count[err >= 0 ? K_ERROR : k]++;
 	else
@@ -865,7 +922,7 @@ summary(const struct load_ctx *ctx)
 	size_t n;
 	int k, first = 1;
 
-	for (k = 0; k < NKIND; k++)
+	for (k = 0, total = ctx->listed; k < NKIND; k++)
 		total += ctx->count[k];
 	n = (size_t)snprintf(line, sizeof(line), "%s record%s",
 	    sp_fmt_count(total, a), total == 1 ? "" : "s");
@@ -880,6 +937,11 @@ summary(const struct load_ctx *ctx)
 			    " (%s new)", sp_fmt_count(ctx->newplays, b));
 		first = 0;
 	}
+	if (ctx->listed > 0 && n < sizeof(line))
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %s "
+		    "listed track (%s enriched)", first ? ":" : ",",
+		    sp_fmt_count(ctx->listed, a), sp_fmt_count(ctx->listedok,
+		    b));
 	sp_warnx_at(NULL, "%s; %s rejected", line, sp_fmt_count(ctx->rejected,
 	    a));
 }

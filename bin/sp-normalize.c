@@ -348,7 +348,8 @@ track_ids(struct norm_ctx *ctx, int t, const char *asked, const char *pre,
 /*
  * A track record for track object t.  al is the album whose track
  * listing t is in (a simplified track: no album, popularity or ISRC, so
- * those keys are left out), or NULL for a full track.
+ * those keys are left out, and "from_listing" says so), or NULL for a
+ * full track.
  */
 static int
 put_track(struct norm_ctx *ctx, const char *rid, const char *linked, int t,
@@ -378,6 +379,10 @@ put_track(struct norm_ctx *ctx, const char *rid, const char *linked, int t,
 	}
 	put_int(ctx, t, "disc_number", "disc_number");
 	put_int(ctx, t, "track_number", "track_number");
+	if (al != NULL) {
+		sp_jsonw_key(ctx->w, "from_listing");
+		sp_jsonw_bool(ctx->w, 1);
+	}
 	sp_jsonw_key(ctx->w, "fetched_at");
 	sp_jsonw_strz(ctx->w, fetched);
 	sp_jsonw_key(ctx->w, "album");

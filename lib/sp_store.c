@@ -150,6 +150,19 @@ static const char *const migration[] = {
 	" new.ms_played WHERE new.ms_played >= 30000"
 	" ON CONFLICT(track_id) DO UPDATE"
 	" SET n = n + 1, ms = ms + excluded.ms; END;",
+	/*
+	 * 2 -> 3: album-first enrichment.  tracks.from_listing: 1 when the
+	 * track was enriched from its album's track listing, which carries
+	 * no ISRC or popularity.  albums.tracks_listed: 1 when the album was
+	 * fetched whole, with its listing; an album of schema 2 that has a
+	 * label, popularity or upc (which only an album fetch gives) was.
+	 */
+	"ALTER TABLE tracks ADD COLUMN from_listing INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE albums ADD COLUMN tracks_listed INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"UPDATE albums SET tracks_listed = 1 WHERE label IS NOT NULL"
+	" OR popularity IS NOT NULL OR upc IS NOT NULL;",
 };
 #define NMIGRATION	(sizeof(migration) / sizeof(migration[0]))
 
@@ -273,10 +286,16 @@ migrate(struct sp_store *s)
 	/*
 	 * A store opened read-only cannot be brought up to date: it is read
 	 * as it is (what schema 2 added are indexes, which readers of schema
-	 * 1 do without; sp-report needs them and says so).
+	 * 1 do without; sp-report needs them and says so), and the columns
+	 * of schema 3 are shown by temporary views, which come first in
+	 * SQLite's search order, with the values the migration would give.
 	 */
 	if (s->readonly)
-		return 0;
+		return v >= 3 ? 0 : exec(s, "CREATE TEMP VIEW tracks AS"
+		    " SELECT *, 0 AS from_listing FROM main.tracks;"
+		    "CREATE TEMP VIEW albums AS SELECT *, (label IS NOT NULL"
+		    " OR popularity IS NOT NULL OR upc IS NOT NULL)"
+		    " AS tracks_listed FROM main.albums;");
 	if (exec(s, "BEGIN IMMEDIATE") != 0)
 		return -1;
 	/* Another process may have migrated while we waited for the lock. */

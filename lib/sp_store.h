@@ -13,7 +13,7 @@
 #include <sqlite3.h>
 
 /* Schema version this build writes (PRAGMA user_version). */
-#define SP_STORE_VERSION	2
+#define SP_STORE_VERSION	3
 
 /* A listen: a play this long or longer (table listens counts them). */
 #define SP_STORE_LISTEN_MS	30000

@@ -271,7 +271,7 @@ sp-audit: 1 check over its threshold: genre-format'
 	run -0 sp-audit --json
 	run -0 jq -c '[.pass, .failed, (.checks[] | select(.name == "nulls") |
 	    .columns[] | select(.column == "albums.label"))]' <<<"$output"
-	assert_output '[true,[],{"column":"albums.label","required":false,"api":0,"pending":3}]'
+	assert_output '[true,[],{"column":"albums.label","required":false,"api":0,"pending":3,"listing":0}]'
 }
 
 @test "sp-audit: --sample with a seed is the same every time, and another seed differs" {
@@ -404,4 +404,53 @@ sp-audit: refetch: 4 of 4 records not compared'
 	rm -rf "$RO_DIR"
 	assert_output "$want"
 	assert_equal "$stderr" "sp-audit: $SP_DB: opened read-only (its folder is not writable)"
+}
+
+@test "issue 13: tracks enriched from an album's listing have no ISRC or popularity by design: counted apart, not a defect" {
+	store listing
+	run -0 --separate-stderr sp-audit
+	assert_line '  tracks.popularity                                    1            0'
+	assert_line '  tracks.isrc                                          0            0'
+	assert_line "  tracks.popularity: none in 2 tracks enriched from their album's listing, which has none (by design)"
+	assert_line "  tracks.isrc: none in 2 tracks enriched from their album's listing, which has none (by design)"
+	run -0 sp-audit -q
+	assert_output 'sp-audit: all checks pass'
+	run -0 sp-audit --json
+	run -0 jq -c '[.checks[] | select(.name == "nulls") | .columns[] |
+	    select(.column == "tracks.isrc" or .column == "tracks.popularity")]' <<<"$output"
+	assert_output '[{"column":"tracks.popularity","required":false,"api":1,"pending":0,"listing":2},{"column":"tracks.isrc","required":false,"api":0,"pending":0,"listing":2}]'
+}
+
+@test "issue 13: a store of schema 2 that can only be read is audited as it is, the columns of schema 3 shown by views; a writable one is migrated" {
+	store
+	want=$(sp-audit | sed 1d)	# the path aside
+	sql 'ALTER TABLE tracks DROP COLUMN from_listing;
+	    ALTER TABLE albums DROP COLUMN tracks_listed;
+	    PRAGMA user_version = 2' >/dev/null
+	cp "$SP_DB" "$BATS_TEST_TMPDIR/v2.db"
+	ro_store
+	run -0 --separate-stderr as_reader sp-audit
+	run -0 --separate-stderr as_reader sp-ids --by-album albums
+	assert_equal "$(as_reader sp-audit 2>/dev/null | sed 1d)" "$want"
+	assert_equal "$(sqlite3 "$SP_DB" 'PRAGMA user_version')" 2
+	rm -rf "$RO_DIR"
+	export SP_DB=$BATS_TEST_TMPDIR/v2.db
+	assert_equal "$(sp-audit | sed 1d)" "$want"
+	assert_equal "$(sql 'PRAGMA user_version; SELECT count(*) FROM tracks
+	    WHERE from_listing = 0; SELECT sum(tracks_listed) FROM albums')" \
+	    "3
+$(sql 'SELECT count(*) FROM tracks')
+$(sql 'SELECT count(*) FROM albums WHERE label IS NOT NULL OR popularity IS NOT NULL OR upc IS NOT NULL')"
+}
+
+@test "issue 13: --refetch: the ISRC a listing did not give is no difference; the same gap in a track fetched on its own is" {
+	pipeline
+	sql "UPDATE tracks SET isrc = NULL, popularity = NULL, from_listing = 1
+	    WHERE id = '25fLBVqRctMhHzvcVShBUS'"
+	run -0 --separate-stderr sp-audit -q --refetch 200
+	assert_output 'sp-audit: all checks pass'
+	sql "UPDATE tracks SET from_listing = 0
+	    WHERE id = '25fLBVqRctMhHzvcVShBUS'"
+	run -1 --separate-stderr sp-audit -q --refetch 200
+	assert_line '        track  25fLBVqRctMhHzvcVShBUS  isrc  -  "GBXV99160056"'
 }

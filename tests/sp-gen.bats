@@ -243,3 +243,29 @@ Streaming_History_Audio_2023_1.json'
 	run -0 sp-gen -S 9999-12-01 -d 30 -n 10 "$BATS_TEST_TMPDIR/ok"
 	assert_equal "$(jq -r '.[].ts[:7]' "$BATS_TEST_TMPDIR"/ok/export/*.json | sort -u)" 9999-12
 }
+
+@test "issue 13: --per-album n: the listener plays at most the first n tracks of each album; album listings hold exactly their tracks, in order, as the tracks' own objects say" {
+	local d=$BATS_TEST_TMPDIR/g
+	sp-gen -s 5 -t 300 -n 2000 -p 2 "$d"
+	# Played tracks per album, from the catalog's track objects.
+	jq -r '.[] | .spotify_track_uri // empty' "$d"/export/*.json |
+	    sed 's/^spotify:track://' | sort -u >"$BATS_TEST_TMPDIR/played"
+	jq -r '[.id, .album.id, .disc_number, .track_number] | @tsv' \
+	    "$d/catalog/tracks.ndjson" | sort >"$BATS_TEST_TMPDIR/tracks"
+	join "$BATS_TEST_TMPDIR/played" "$BATS_TEST_TMPDIR/tracks" \
+	    >"$BATS_TEST_TMPDIR/j"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/j")" -gt 50 ]
+	# At most 2 a album, each among its first two.
+	assert_equal "$(awk '{ n[$2]++ } END { for (a in n) if (n[a] > 2) print a }' \
+	    "$BATS_TEST_TMPDIR/j")" ''
+	assert_equal "$(awk '$3 != 1 || $4 > 2' "$BATS_TEST_TMPDIR/j")" ''
+	# Listings: the album's items are its tracks, in order, as the
+	# tracks' own objects have them.
+	key='{id, name, artists: [.artists[] | {id, name}], disc_number,
+	    track_number, duration_ms, explicit}'
+	jq -c ".tracks.items[] | $key" "$d/catalog/albums.ndjson" \
+	    >"$BATS_TEST_TMPDIR/listed"
+	jq -c "$key" "$d/catalog/tracks.ndjson" >"$BATS_TEST_TMPDIR/own"
+	diff -u "$BATS_TEST_TMPDIR/own" "$BATS_TEST_TMPDIR/listed"
+	assert_equal "$(jq -c '[.id, .tracks.total, (.tracks.items | length), .total_tracks] | select(.[1] != .[2] or .[1] != .[3])' "$d/catalog/albums.ndjson")" ''
+}

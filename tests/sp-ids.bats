@@ -259,3 +259,81 @@ EOF
 	assert_equal "$stderr" "sp-ids: $SP_DB: opened read-only (its folder is not writable)
 sp-ids: 5 tracks"
 }
+
+# by_album_store: plays grouped by album as the export names them.
+#   album "A" by X: 3 pending tracks (a1 most listened)
+#   album "B" by Y: 2 pending tracks, too few to pay off
+#   album "C" by P, Q, R, S: one pending track each, a compilation's way
+#   album "D" by Z: 3 tracks, d1 enriched already (an album of 120
+#   tracks: 3 listing pages, more than its 2 pending tracks)
+#   album "E" by W: 3 tracks, e1 enriched, its album fetched whole
+# (ids: the letter and digit, then "A"s, 22 characters.)
+by_album_store() {
+	local n=0
+	id() { printf '%s%s' "$1" AAAAAAAAAAAAAAAAAAAA; }
+	play() {	# ID ALBUM ARTIST MS
+		n=$((n + 1))
+		printf '{"type":"play","ts":"2024-01-01T00:%02d:00Z","ms_played":%d,"track_id":"%s","track_name":"T","artist_name":"%s","album_name":"%s","source":"extended"}\n' \
+		    "$n" "$4" "$(id "$1")" "$3" "$2"
+	}
+	track() {	# ID ALBUM-ID TYPE TOTAL
+		printf '{"type":"track","id":"%s","fetched_at":"2026-11-24T10:00:00Z","name":"T","album":{"id":"%s","name":"N","album_type":"%s","total_tracks":%d},"artists":[]}\n' \
+		    "$(id "$1")" "$(id "$2")" "$3" "$4"
+	}
+	{
+		play a1 A X 9000; play a2 A X 5000; play a3 A X 4000
+		play a1 A X 1000
+		play b1 B Y 8000; play b2 B Y 8000
+		play c1 C P 3000; play c2 C Q 7000; play c3 C R 6000
+		play c4 C S 2000
+		play d1 D Z 100; play d2 D Z 100; play d3 D Z 100
+		play e1 E W 50; play e2 E W 50; play e3 E W 50
+		track d1 LD album 120
+		track e1 LE album 10
+		printf '{"type":"album","id":"%s","fetched_at":"2026-11-24T10:00:00Z","name":"E"}\n' "$(id LE)"
+	} | sp-load -q
+}
+
+@test "issue 13: sp-ids --by-album tracks: a track of each album named with three or more pending tracks, two of a compilation's" {
+	by_album_store
+	run -0 --separate-stderr sp-ids --by-album tracks
+	assert_output "$(ids track a1AAAAAAAAAAAAAAAAAAAA c2AAAAAAAAAAAAAAAAAAAA \
+	    c3AAAAAAAAAAAAAAAAAAAA)"
+	assert_equal "$stderr" 'sp-ids: 3 tracks, one per album'
+	run -0 sp-ids -q --by-album --limit 1 tracks
+	assert_output "$(ids track a1AAAAAAAAAAAAAAAAAAAA)"
+}
+
+@test "issue 13: sp-ids --by-album albums: the albums whose listings cost fewer requests than their pending tracks" {
+	by_album_store
+	run -0 --separate-stderr sp-ids --by-album albums
+	assert_output ''
+	assert_equal "$stderr" 'sp-ids: 0 albums, whole: their listings pay off'
+	# The representatives fetched: a1 on album LA; c2 and c3 both on the
+	# compilation LC, whose listing then counts the album name alone.
+	{
+		printf '{"type":"track","id":"%s","fetched_at":"2026-11-24T10:00:00Z","name":"T","album":{"id":"%s","name":"N","album_type":"%s","total_tracks":%d},"artists":[]}\n' \
+		    a1AAAAAAAAAAAAAAAAAAAA LAAAAAAAAAAAAAAAAAAAAA album 12 \
+		    c2AAAAAAAAAAAAAAAAAAAA LCAAAAAAAAAAAAAAAAAAAA compilation 20 \
+		    c3AAAAAAAAAAAAAAAAAAAA LCAAAAAAAAAAAAAAAAAAAA compilation 20
+	} | sp-load -q
+	run -0 --separate-stderr sp-ids --by-album albums
+	assert_output "$(ids album LAAAAAAAAAAAAAAAAAAAAA LCAAAAAAAAAAAAAAAAAAAA)"
+	assert_equal "$stderr" 'sp-ids: 2 albums, whole: their listings pay off'
+	# Had c3 been on another album of the same name, C's tracks would not
+	# count for LC by name.
+	printf '{"type":"track","id":"c3AAAAAAAAAAAAAAAAAAAA","fetched_at":"2026-11-24T10:00:00Z","name":"T","album":{"id":"LXAAAAAAAAAAAAAAAAAAAA","name":"N","album_type":"compilation","total_tracks":20},"artists":[]}\n' |
+	    sp-load -q
+	run -0 sp-ids -q --by-album albums
+	assert_output "$(ids album LAAAAAAAAAAAAAAAAAAAAA)"
+}
+
+@test "issue 13: sp-ids --by-album lists pending tracks and albums only: not with artists, --all, --missing or --older-than" {
+	by_album_store
+	run -2 --separate-stderr sp-ids --by-album artists
+	assert_equal "${stderr_lines[0]}" 'sp-ids: --by-album lists pending tracks or albums only: not with artists'
+	run -2 --separate-stderr sp-ids --by-album --all tracks
+	assert_equal "${stderr_lines[0]}" 'sp-ids: --by-album lists pending tracks or albums only: not with --all'
+	run -2 --separate-stderr sp-ids --by-album --older-than 3 albums
+	assert_equal "${stderr_lines[0]}" 'sp-ids: --by-album lists pending tracks or albums only: not with --older-than'
+}

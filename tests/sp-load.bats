@@ -46,7 +46,7 @@ play() {
 	assert_output '1|2024-06-02T18:41:09Z|187422|5zr3QA7YeEEBY3ABp3e2zS|Paper Lanterns|The Quiet Harbour|Low Tide Signals|fwdbtn|trackdone|1|0|0|1717353481|0|linux|DE|extended
 2|2024-06-02T18:45:00Z|0|NULL|Undertow|Salt & Cedar|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|account'
 	run -0 sql 'SELECT * FROM tracks'
-	assert_output "$TRACK|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL"
+	assert_output "$TRACK|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|0"
 	run -0 sql 'SELECT (SELECT count(*) FROM albums) + (SELECT count(*) FROM artists)'
 	assert_output 0
 }
@@ -55,9 +55,9 @@ play() {
 	run -0 --separate-stderr sp-load -q "$L/track.ndjson"
 	assert_equal "$stderr" ''
 	run -0 sql 'SELECT * FROM tracks'
-	assert_output "$TRACK|Paper Lanterns|$ALBUM|241306|0|57|QZX7A2500117|1|2|6zr3QA7YeEEBY3ABp3e2zT|ok|2026-11-24T10:00:00Z"
+	assert_output "$TRACK|Paper Lanterns|$ALBUM|241306|0|57|QZX7A2500117|1|2|6zr3QA7YeEEBY3ABp3e2zT|ok|2026-11-24T10:00:00Z|0"
 	run -0 sql 'SELECT * FROM albums'
-	assert_output "$ALBUM|Low Tide Signals|album|2019-04|month|2019|10|NULL|NULL|NULL|ok|2026-11-24T10:00:00Z"
+	assert_output "$ALBUM|Low Tide Signals|album|2019-04|month|2019|10|NULL|NULL|NULL|ok|2026-11-24T10:00:00Z|0"
 	run -0 sql 'SELECT * FROM artists ORDER BY id'
 	assert_output "1sNf3RnQ8VdLm2Wp9XyZa0|Åsa Lind|NULL|NULL|NULL|NULL|NULL
 $ARTIST|The Quiet Harbour|NULL|NULL|NULL|NULL|NULL"
@@ -71,7 +71,7 @@ $TRACK|1sNf3RnQ8VdLm2Wp9XyZa0|1"
 @test "sp-load: an album record: the exact albums row" {
 	run -0 --separate-stderr sp-load -q "$L/album.ndjson"
 	run -0 sql 'SELECT * FROM albums'
-	assert_output "$ALBUM|Low Tide Signals|album|2019-04|month|2019|10|Harbour Records|33|0812345670021|ok|2026-11-20T08:30:00Z"
+	assert_output "$ALBUM|Low Tide Signals|album|2019-04|month|2019|10|Harbour Records|33|0812345670021|ok|2026-11-20T08:30:00Z|1"
 }
 
 @test "sp-load: an artist record with genres and families: artists, artist_genres in order, genres with their families" {
@@ -111,7 +111,7 @@ indie folk|folk'
 	sp-load -q "$L/track.ndjson"
 	sp-load -q <<<"{\"type\":\"track\",\"id\":\"$TRACK\",\"name\":null,\"popularity\":61,\"fetched_at\":\"2026-11-25T09:00:00Z\"}"
 	run -0 sql 'SELECT * FROM tracks'
-	assert_output "$TRACK|NULL|$ALBUM|241306|0|61|QZX7A2500117|1|2|6zr3QA7YeEEBY3ABp3e2zT|ok|2026-11-25T09:00:00Z"
+	assert_output "$TRACK|NULL|$ALBUM|241306|0|61|QZX7A2500117|1|2|6zr3QA7YeEEBY3ABp3e2zT|ok|2026-11-25T09:00:00Z|0"
 	# No "artists" key: the links stay.
 	run -0 sql 'SELECT count(*) FROM track_artists'
 	assert_output 2
@@ -121,7 +121,7 @@ indie folk|folk'
 	sp-load -q "$L/album.ndjson"
 	sp-load -q "$L/track.ndjson"
 	run -0 sql 'SELECT * FROM albums'
-	assert_output "$ALBUM|Low Tide Signals|album|2019-04|month|2019|10|Harbour Records|33|0812345670021|ok|2026-11-24T10:00:00Z"
+	assert_output "$ALBUM|Low Tide Signals|album|2019-04|month|2019|10|Harbour Records|33|0812345670021|ok|2026-11-24T10:00:00Z|1"
 }
 
 @test "sp-load: loading plays never downgrades an enriched track" {
@@ -206,7 +206,7 @@ sea shanty'
 	assert_output "2024-06-02T18:41:09Z|1000|$TRACK|Good One|extended
 2024-06-02T18:43:09Z|2000|NULL|Good Two|account"
 	run -0 sql 'SELECT * FROM tracks'
-	assert_output "$TRACK|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL"
+	assert_output "$TRACK|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|0"
 	run -0 sql 'SELECT id, name, genre_count, status FROM artists; SELECT count(*) FROM albums'
 	assert_output "$ARTIST|The Quiet Harbour|1|ok
 0"
@@ -285,7 +285,7 @@ sp-load: stdin:3: not a JSON object'
 	assert_equal "$stderr" 'sp-load: 0 records; 0 rejected'
 	run -0 sql 'SELECT count(*) FROM plays; PRAGMA user_version'
 	assert_output '0
-2'
+3'
 	run -0 --separate-stderr sp-load <<<$'\n  \n\t\n'
 	assert_equal "$stderr" 'sp-load: 0 records; 0 rejected'
 }
@@ -653,4 +653,44 @@ teardown() {
 	[ -z "${SP_VALGRIND:-}" ] || skip "timed kills: not under valgrind"
 	SIZE=3000 run -0 --separate-stderr bash "$BATS_TEST_DIRNAME/crash-trials.sh" 3 1
 	assert_regex "$output" '^crash-trials: 4 passed, 0 failed \([0-4] killed mid-run\)$'
+}
+
+@test "issue 13: a track from an album's listing enriches a played pending track only: never a fetched one, an unplayed one, or one the listing relinked" {
+	local F="$BATS_TEST_DIRNAME/fixtures/sp-normalize"
+	# Played: Paper Lanterns (fetched whole), Harbour Lights (pending),
+	# Undertow (pending; the listing names it through linked_from).
+	# Nachtzug nach Zürich is listed but nobody played it.
+	head -n 1 "$L/play.ndjson" >"$BATS_TEST_TMPDIR/plays"
+	for id in 5AjxvUlKsiC47wqaMl9Xvq 4iV5W9uYEdYUVa79Axb7Rh; do
+		head -n 1 "$L/play.ndjson" | jq -c --arg id "$id" '.track_id = $id'
+	done >>"$BATS_TEST_TMPDIR/plays"
+	sp-load -q "$BATS_TEST_TMPDIR/plays" "$L/track.ndjson"
+	before=$(sql "SELECT * FROM tracks WHERE id = '$TRACK'")
+	run -0 --separate-stderr bash -c 'sp-normalize "$1" 2>/dev/null | sp-load' _ \
+	    "$F/album-full.ndjson"
+	assert_equal "$stderr" 'sp-load: 7 records: 3 album, 4 listed track (1 enriched); 0 rejected'
+	run -0 sql 'SELECT id, name, album_id, duration_ms, explicit, popularity,
+	    isrc, disc_number, track_number, linked_id, status, from_listing
+	    FROM tracks ORDER BY id'
+	assert_output "4iV5W9uYEdYUVa79Axb7Rh|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|0
+5AjxvUlKsiC47wqaMl9Xvq|Harbour Lights|$ALBUM|187000|0|NULL|NULL|1|1|NULL|ok|1
+$TRACK|Paper Lanterns|$ALBUM|241306|0|57|QZX7A2500117|1|2|6zr3QA7YeEEBY3ABp3e2zT|ok|0"
+	assert_equal "$(sql "SELECT * FROM tracks WHERE id = '$TRACK'")" "$before"
+	# The unplayed track made no row, nor did its artist.
+	assert_equal "$(sql "SELECT count(*) FROM track_artists
+	    WHERE track_id = '3n3Ppam7vgaVa1iaRUc9Lp'
+	    UNION ALL SELECT count(*) FROM artists
+	    WHERE id = '6sFIWsNpZYqfjUpaCgueju'")" $'0\n0'
+	assert_equal "$(sql "SELECT artist_id, position FROM track_artists
+	    WHERE track_id = '5AjxvUlKsiC47wqaMl9Xvq'")" "$ARTIST|0"
+	# Albums fetched whole are marked; loading again changes nothing.
+	assert_equal "$(sql "SELECT id, tracks_listed FROM albums ORDER BY id")" \
+	    $'1DFixLWuPkv3KT3TnV35m3|1\n2noRn2Aes5aoNVsU6iWThc|1\n8iq9y7AjzQHb6BAEcn6zJ4|1'
+	dump >"$BATS_TEST_TMPDIR/once"
+	sp-normalize "$F/album-full.ndjson" 2>/dev/null | sp-load -q
+	dump | diff -u "$BATS_TEST_TMPDIR/once" -
+	# A full track fetched later takes the listing's place.
+	sp-normalize "$F/track-full.ndjson" 2>/dev/null | jq -c 'select(.type == "track") | .id = "5AjxvUlKsiC47wqaMl9Xvq"' | sp-load -q
+	assert_equal "$(sql "SELECT from_listing, isrc IS NOT NULL FROM tracks
+	    WHERE id = '5AjxvUlKsiC47wqaMl9Xvq'")" '0|1'
 }

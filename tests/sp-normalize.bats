@@ -144,7 +144,7 @@ sp-normalize: $BATS_TEST_TMPDIR/in:4: album 4aawyAB9vmqN3uQ7FjRGTy: release date
 	sp-normalize < "$F/load.ndjson" > "$BATS_TEST_TMPDIR/norm.ndjson"
 	run -0 --separate-stderr sp-load < "$BATS_TEST_TMPDIR/norm.ndjson"
 	assert_equal "$stderr" \
-	    'sp-load: 12 records: 6 track, 1 album, 4 artist, 1 error; 0 rejected'
+	    'sp-load: 12 records: 3 track, 1 album, 4 artist, 1 error, 3 listed track (0 enriched); 0 rejected'
 	tables > "$BATS_TEST_TMPDIR/once"
 	diff -u "$F/load.dump" "$BATS_TEST_TMPDIR/once"
 	run -0 sp-load -q < "$BATS_TEST_TMPDIR/norm.ndjson"

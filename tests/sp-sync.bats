@@ -117,11 +117,16 @@ PG[plays]="SELECT $(ts ts), ms_played, track_id, track_name, artist_name,
     offline::int, offline_ts, incognito::int, platform, conn_country,
     source FROM sp.plays WHERE listener = :'l'
     ORDER BY 1, 2, 3 NULLS FIRST, 4 NULLS FIRST, 5 NULLS FIRST"
-LITE[tracks]="SELECT * FROM tracks ORDER BY id"
+# (tracks.from_listing and albums.tracks_listed stay in the store.)
+LITE[tracks]="SELECT id, name, album_id, duration_ms, explicit, popularity,
+    isrc, disc_number, track_number, linked_id, status, fetched_at
+    FROM tracks ORDER BY id"
 PG[tracks]="SELECT id, name, album_id, duration_ms, explicit::int,
     popularity, isrc, disc_number, track_number, linked_id, status,
     $(ts fetched_at) FROM sp.tracks ORDER BY id"
-LITE[albums]="SELECT * FROM albums ORDER BY id"
+LITE[albums]="SELECT id, name, album_type, release_date,
+    release_date_precision, release_year, total_tracks, label, popularity,
+    upc, status, fetched_at FROM albums ORDER BY id"
 PG[albums]="SELECT id, name, album_type, release_date,
     release_date_precision, release_year, total_tracks, label, popularity,
     upc, status, $(ts fetched_at) FROM sp.albums ORDER BY id"
