@@ -190,6 +190,20 @@ sp_jsonw_int(struct sp_jsonw *w, long long v)
 }
 
 void
+sp_jsonw_kint(struct sp_jsonw *w, const char *key, long long v)
+{
+	sp_jsonw_key(w, key);
+	sp_jsonw_int(w, v);
+}
+
+void
+sp_jsonw_kstr(struct sp_jsonw *w, const char *key, const char *s)
+{
+	sp_jsonw_key(w, key);
+	sp_jsonw_strz(w, s);
+}
+
+void
 sp_jsonw_real(struct sp_jsonw *w, double v, int prec)
 {
 	char num[64];

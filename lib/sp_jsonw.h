@@ -30,6 +30,9 @@ void	sp_jsonw_int(struct sp_jsonw *, long long);
 void	sp_jsonw_real(struct sp_jsonw *, double v, int prec);
 void	sp_jsonw_bool(struct sp_jsonw *, int);
 void	sp_jsonw_null(struct sp_jsonw *);
+/* A member: key, then an integer or a string (NULL: null). */
+void	sp_jsonw_kint(struct sp_jsonw *, const char *key, long long);
+void	sp_jsonw_kstr(struct sp_jsonw *, const char *key, const char *s);
 /* A value of a parsed text, compacted (insignificant white space gone). */
 void	sp_jsonw_value(struct sp_jsonw *, const struct sp_json *, int v);
 /* The same, leaving out every member whose key skip() accepts, at any depth. */
