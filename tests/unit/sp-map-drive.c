@@ -149,5 +149,6 @@ main(void)
 bad:
 	fprintf(stderr, "sp-map-drive: stdin:%d: not understood: %s\n",
 	    lineno, line);
+	sp_map_free(m);
 	return 1;
 }
